@@ -1,0 +1,202 @@
+"""Azure authoring API for projects: `/language/authoring/analyze-text/projects...`.
+
+Each view parses, checks permission (through selectors), calls one service and answers in Azure's shape.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.http import HttpResponse
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from annotation import selectors
+from annotation.apis.serializers import job_state, project_metadata
+from annotation.formats import ProblemList
+from annotation.formats.archive import decode_text, read_zip
+from annotation.formats.azure import read_project, write_project
+from annotation.models import AuthoringJob, JobKind, Project
+from annotation.permissions import Action
+from annotation.services import projects as project_services
+from annotation.services.imports import project_data, project_import
+from annotation.services.jobs import job_record, job_result
+from studio.api import AzureAPIView, paged
+from studio.exceptions import ApplicationError, InvalidInput, NotFound
+
+BASE = "/language/authoring/analyze-text"
+
+
+def operation_location(request: Request, path: str) -> str:
+    return request.build_absolute_uri(f"{BASE}/{path}") + f"?api-version={request.api_version}"
+
+
+def accepted(request: Request, path: str) -> Response:
+    response = Response(status=202)
+    response["Operation-Location"] = operation_location(request, path)
+    return response
+
+
+class ProjectListApi(AzureAPIView):
+    def get(self, request: Request) -> Response:
+        projects = [project_metadata(p) for p in selectors.project_list(user=request.user)]
+        return Response(paged(request, projects))
+
+
+PATCH_FIELDS = {
+    "language": "language",
+    "multilingual": "multilingual",
+    "description": "description",
+    "storageInputContainerName": "storage_input_container_name",
+    "settings": "settings",
+}
+
+
+class ProjectApi(AzureAPIView):
+    def get(self, request: Request, project_name: str) -> Response:
+        project = selectors.project_get(user=request.user, name=project_name)
+        return Response(project_metadata(project))
+
+    def patch(self, request: Request, project_name: str) -> Response:
+        body = request.data
+        if not isinstance(body, dict):
+            raise InvalidInput("The body must be a JSON object (CreateProjectOptions).")
+        if body.get("projectName", project_name) != project_name:
+            raise InvalidInput(
+                f"The project name in the path ('{project_name}') does not match projectName "
+                f"('{body.get('projectName')}').",
+                target="projectName",
+            )
+        kind = body.get("projectKind", "CustomEntityRecognition")
+        if kind != "CustomEntityRecognition":
+            raise InvalidInput(
+                f"projectKind '{kind}' is not supported; this service serves CustomEntityRecognition.",
+                target="projectKind",
+            )
+        changes = {field: body[key] for key, field in PATCH_FIELDS.items() if key in body}
+        if Project.objects.filter(name=project_name).exists():
+            project = selectors.project_get(user=request.user, name=project_name, action=Action.MANAGE)
+            project = project_services.project_update(project=project, user=request.user, **changes)
+            return Response(project_metadata(project), status=200)
+        if "language" not in body:
+            raise InvalidInput("Missing required field 'language'.", target="language")
+        project = project_services.project_create(user=request.user, name=project_name, **changes)
+        return Response(project_metadata(project), status=201)
+
+    def delete(self, request: Request, project_name: str) -> Response:
+        project = selectors.project_get(user=request.user, name=project_name, action=Action.MANAGE)
+        project_services.project_delete(project=project)
+        job = job_record(kind=JobKind.DELETION, project_name=project_name, user=request.user)
+        return accepted(request, f"projects/global/deletion-jobs/{job.job_id}")
+
+
+def _import_payload(request: Request) -> tuple[Any, dict[str, str] | None]:
+    """The project file and, for zips, the texts by location."""
+    if request.FILES:
+        upload = next(iter(request.FILES.values()))
+        data = upload.read()
+        if upload.name.lower().endswith(".zip") or data[:2] == b"PK":
+            return read_zip(data)
+        problems = ProblemList()
+        text = decode_text(data, upload.name, problems)
+        problems.raise_if_any("The upload")
+        try:
+            return json.loads(text), None
+        except json.JSONDecodeError as error:
+            raise InvalidInput(
+                f"The project file is not valid JSON: line {error.lineno}, column {error.colno}: {error.msg}.",
+                innererror_code="InvalidRequestBodyFormat",
+            ) from None
+    return request.data, None
+
+
+class ProjectImportApi(AzureAPIView):
+    def post(self, request: Request, project_name: str) -> Response:
+        payload, texts = _import_payload(request)
+        if payload is None:
+            raise InvalidInput("The zip holds no project file (labels.json).")
+        data = read_project(payload, texts=texts, expected_name=project_name)
+        project_import(user=request.user, name=project_name, data=data)
+        job = job_record(kind=JobKind.IMPORT, project_name=project_name, user=request.user)
+        return accepted(request, f"projects/{project_name}/import/jobs/{job.job_id}")
+
+
+class ProjectExportApi(AzureAPIView):
+    def post(self, request: Request, project_name: str) -> Response:
+        index_type = request.query_params.get("stringIndexType")
+        if index_type != "Utf16CodeUnit":
+            raise InvalidInput(
+                "Query parameter 'stringIndexType' is required and must be 'Utf16CodeUnit'.",
+                innererror_code="InvalidParameterValue",
+                target="stringIndexType",
+            )
+        if request.query_params.get("trainedModelLabel"):
+            raise InvalidInput("Exporting a trained model's snapshot is not supported yet.", target="trainedModelLabel")
+        project = selectors.project_get(user=request.user, name=project_name)
+        include_text = request.query_params.get("includeText", "").lower() == "true"
+        result = write_project(project_data(project=project), include_text=include_text)
+        job = job_record(kind=JobKind.EXPORT, project_name=project_name, user=request.user, result=result)
+        return accepted(request, f"projects/{project_name}/export/jobs/{job.job_id}")
+
+
+def _job(request: Request, kind: JobKind, job_id: str, project_name: str | None = None) -> AuthoringJob:
+    job = AuthoringJob.objects.filter(job_id=job_id, kind=kind).first()
+    if job is None or (project_name is not None and job.project_name != project_name):
+        raise NotFound(f"The job '{job_id}' could not be found.", innererror_code="OperationNotFound")
+    if not request.user.is_superuser and job.user_id != request.user.pk:
+        if kind == JobKind.DELETION:
+            raise NotFound(f"The job '{job_id}' could not be found.", innererror_code="OperationNotFound")
+        selectors.project_get(user=request.user, name=job.project_name)
+    return job
+
+
+class ImportJobApi(AzureAPIView):
+    def get(self, request: Request, project_name: str, job_id: str) -> Response:
+        return Response(job_state(_job(request, JobKind.IMPORT, job_id, project_name)))
+
+
+class ExportJobApi(AzureAPIView):
+    def get(self, request: Request, project_name: str, job_id: str) -> Response:
+        job = _job(request, JobKind.EXPORT, job_id, project_name)
+        url = operation_location(request, f"projects/{project_name}/export/jobs/{job_id}/result")
+        return Response(job_state(job, result_url=url))
+
+
+class ExportResultApi(AzureAPIView):
+    def get(self, request: Request, project_name: str, job_id: str) -> HttpResponse:
+        job = _job(request, JobKind.EXPORT, job_id, project_name)
+        data = job_result(job)
+        if data is None:
+            raise ApplicationError("The export result has expired.", code="NotFound", status=404)
+        return HttpResponse(data, content_type="application/json; charset=utf-8")
+
+
+class DeletionJobApi(AzureAPIView):
+    def get(self, request: Request, job_id: str) -> Response:
+        return Response(job_state(_job(request, JobKind.DELETION, job_id)))
+
+
+LANGUAGES = [
+    ("English", "en"),
+    ("English (US)", "en-us"),
+    ("German", "de"),
+    ("French", "fr"),
+    ("Spanish", "es"),
+    ("Italian", "it"),
+    ("Portuguese", "pt"),
+    ("Dutch", "nl"),
+    ("Japanese", "ja"),
+    ("Chinese", "zh-hans"),
+    ("Korean", "ko"),
+    ("Arabic", "ar"),
+    ("Hindi", "hi"),
+    ("Russian", "ru"),
+    ("Turkish", "tr"),
+    ("Polish", "pl"),
+]
+
+
+class LanguagesApi(AzureAPIView):
+    def get(self, request: Request) -> Response:
+        return Response(paged(request, [{"languageName": n, "languageCode": c} for n, c in LANGUAGES]))

@@ -1,0 +1,102 @@
+"""Azure custom NER service limits, each enforced here and nowhere else.
+
+Every check raises `InvalidInput` with a message that says the limit; callers that collect many problems
+(imports) catch it per item.
+"""
+
+from __future__ import annotations
+
+import re
+
+from studio.exceptions import InvalidInput
+
+NAME_MAX = 50
+NAME_PATTERN = re.compile(r"^[A-Za-z0-9_.\-]{1,50}$")
+DOCUMENT_MIN_CHARS = 1
+DOCUMENT_MAX_CHARS = 128_000
+ENTITY_TYPES_MIN = 1
+ENTITY_TYPES_MAX = 200
+ENTITY_NAME_MAX = 50
+ENTITY_NAME_FORBIDDEN = set(":$&%*()+~#/?")
+LABEL_MIN_CHARS = 1
+LABEL_MAX_CHARS = 500
+DOCUMENTS_MAX = 100_000
+DOCUMENT_LOCATION_MAX = 255
+MODELS_MAX = 10
+DEPLOYMENTS_MAX = 10
+TRAINING_DOCUMENTS_MIN = 10
+RESERVED_PROJECT_NAMES = {"global"}
+
+
+def check_name(name: object, *, what: str = "Project") -> str:
+    """Project, model and deployment names: `[A-Za-z0-9_.-]`, 1-50 characters."""
+    if not isinstance(name, str) or not NAME_PATTERN.match(name):
+        raise InvalidInput(
+            f"{what} name {name!r} is invalid: use 1-{NAME_MAX} characters from letters, digits, '_', '.' and '-'.",
+            innererror_code="InvalidParameterValue",
+        )
+    if what == "Project" and name.lower() in RESERVED_PROJECT_NAMES:
+        raise InvalidInput(f"'{name}' is reserved by the API paths; choose another project name.")
+    return name
+
+
+def check_document_text(text: object, *, location: str = "") -> str:
+    where = f"Document '{location}'" if location else "The document"
+    if not isinstance(text, str):
+        raise InvalidInput(f"{where} has no text.")
+    if len(text) < DOCUMENT_MIN_CHARS:
+        raise InvalidInput(f"{where} is empty; a document needs at least {DOCUMENT_MIN_CHARS} character.")
+    if len(text) > DOCUMENT_MAX_CHARS:
+        raise InvalidInput(
+            f"{where} has {len(text):,} characters; the limit is {DOCUMENT_MAX_CHARS:,}.",
+        )
+    return text
+
+
+def check_document_location(location: object) -> str:
+    if not isinstance(location, str) or not location.strip():
+        raise InvalidInput("A document needs a non-empty location (file name).")
+    if len(location) > DOCUMENT_LOCATION_MAX:
+        raise InvalidInput(f"Document location '{location[:40]}…' is longer than {DOCUMENT_LOCATION_MAX} characters.")
+    if "/" in location or "\\" in location:
+        raise InvalidInput(f"Document location '{location}' must be a plain file name without folders.")
+    return location
+
+
+def check_entity_name(name: object) -> str:
+    if not isinstance(name, str) or not name.strip():
+        raise InvalidInput("An entity type needs a non-empty name.")
+    if name != name.strip():
+        raise InvalidInput(f"Entity type name '{name}' must not start or end with spaces.")
+    if len(name) > ENTITY_NAME_MAX:
+        raise InvalidInput(f"Entity type name '{name}' is longer than {ENTITY_NAME_MAX} characters.")
+    bad = sorted(set(name) & ENTITY_NAME_FORBIDDEN)
+    if bad:
+        raise InvalidInput(
+            f"Entity type name '{name}' contains {' '.join(bad)}; these are not allowed: "
+            + " ".join(sorted(ENTITY_NAME_FORBIDDEN))
+            + "."
+        )
+    return name
+
+
+def check_entity_type_count(count: int) -> None:
+    if count > ENTITY_TYPES_MAX:
+        raise InvalidInput(f"A project can have at most {ENTITY_TYPES_MAX} entity types; this would make {count}.")
+
+
+def check_label_span(start: object, end: object, text_length: int) -> None:
+    """A label is 1-500 characters and lies inside its document."""
+    if not isinstance(start, int) or not isinstance(end, int) or isinstance(start, bool) or isinstance(end, bool):
+        raise InvalidInput(f"Label offsets must be integers, got {start!r} and {end!r}.")
+    if start == end:
+        raise InvalidInput(f"Label [{start}, {end}) is empty; a label covers at least {LABEL_MIN_CHARS} character.")
+    if start < 0 or end > text_length or start > end:
+        raise InvalidInput(f"Label [{start}, {end}) is outside the document (length {text_length}).")
+    if end - start > LABEL_MAX_CHARS:
+        raise InvalidInput(f"Label [{start}, {end}) is {end - start} characters long; the limit is {LABEL_MAX_CHARS}.")
+
+
+def check_document_count(count: int) -> None:
+    if count > DOCUMENTS_MAX:
+        raise InvalidInput(f"A project can have at most {DOCUMENTS_MAX:,} documents; this would make {count:,}.")

@@ -1,0 +1,115 @@
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import Max
+
+from annotation import limits
+from annotation.models import EntityType, Project
+from annotation.services.activity import activity_record
+from studio.exceptions import Conflict, InvalidInput
+
+# Distinct, readable on white, colour-blind-aware first (Tableau 10), then more.
+PALETTE = [
+    "#4e79a7",
+    "#f28e2b",
+    "#e15759",
+    "#76b7b2",
+    "#59a14f",
+    "#edc948",
+    "#b07aa1",
+    "#ff9da7",
+    "#9c755f",
+    "#bab0ac",
+    "#1f77b4",
+    "#2ca02c",
+    "#d62728",
+    "#9467bd",
+    "#8c564b",
+    "#e377c2",
+    "#17becf",
+    "#bcbd22",
+]
+# Keys the labeling view uses itself; a shortcut may not take them.
+RESERVED_KEYS = set("zZyY") | {" ", "?", "[", "]", "<", ">", ",", "."}
+
+
+def next_color(index: int) -> str:
+    return PALETTE[index % len(PALETTE)]
+
+
+def _check_shortcut(project: Project, shortcut: str, exclude_id: int | None = None) -> str:
+    shortcut = (shortcut or "").strip()
+    if not shortcut:
+        return ""
+    if len(shortcut) != 1 or not shortcut.isprintable():
+        raise InvalidInput(f"A shortcut is one key; '{shortcut}' is not.", target="shortcut")
+    if shortcut in RESERVED_KEYS or shortcut.lower() in RESERVED_KEYS:
+        raise InvalidInput(
+            f"The key '{shortcut}' is used by the labeling view itself; choose another.", target="shortcut"
+        )
+    clash = project.entity_types.filter(shortcut__iexact=shortcut)
+    if exclude_id:
+        clash = clash.exclude(pk=exclude_id)
+    other = clash.first()
+    if other:
+        raise Conflict(f"The key '{shortcut}' is already the shortcut of '{other.name}'.", target="shortcut")
+    return shortcut.lower() if shortcut.isalpha() else shortcut
+
+
+def _check_color(color: str) -> str:
+    color = (color or "").strip()
+    if len(color) != 7 or not color.startswith("#") or any(c not in "0123456789abcdefABCDEF" for c in color[1:]):
+        raise InvalidInput(f"Colour '{color}' must look like #1f77b4.", target="color")
+    return color.lower()
+
+
+@transaction.atomic
+def entity_type_create(*, project: Project, user, name: str, color: str = "", shortcut: str = "") -> EntityType:
+    limits.check_entity_name(name)
+    if project.entity_types.filter(name=name).exists():
+        raise Conflict(f"The project already has an entity type named '{name}'.", target="name")
+    count = project.entity_types.count()
+    limits.check_entity_type_count(count + 1)
+    order = (project.entity_types.aggregate(m=Max("order"))["m"] or 0) + 1
+    entity_type = EntityType.objects.create(
+        project=project,
+        name=name,
+        color=_check_color(color) if color else next_color(count),
+        shortcut=_check_shortcut(project, shortcut),
+        order=order,
+    )
+    activity_record(project=project, user=user, verb="schema", summary=f"added entity type {name}")
+    return entity_type
+
+
+@transaction.atomic
+def entity_type_update(
+    *, entity_type: EntityType, user, name: str | None = None, color: str | None = None, shortcut: str | None = None
+) -> EntityType:
+    project = entity_type.project
+    if name is not None and name != entity_type.name:
+        limits.check_entity_name(name)
+        if project.entity_types.filter(name=name).exclude(pk=entity_type.pk).exists():
+            raise Conflict(f"The project already has an entity type named '{name}'.", target="name")
+        activity_record(project=project, user=user, verb="schema", summary=f"renamed {entity_type.name} to {name}")
+        entity_type.name = name
+    if color is not None:
+        entity_type.color = _check_color(color)
+    if shortcut is not None:
+        entity_type.shortcut = _check_shortcut(project, shortcut, exclude_id=entity_type.pk)
+    entity_type.save()
+    return entity_type
+
+
+@transaction.atomic
+def entity_type_delete(*, entity_type: EntityType, user) -> int:
+    """Deletes the type and all its labels; returns how many labels went with it."""
+    count = entity_type.labels.count()
+    activity_record(
+        project=entity_type.project,
+        user=user,
+        verb="schema",
+        summary=f"deleted entity type {entity_type.name} and its {count} labels",
+    )
+    entity_type.delete()
+    return count

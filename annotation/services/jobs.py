@@ -1,0 +1,70 @@
+"""Azure long-running operations on projects (import, export, deletion): job records and results."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.utils import timezone
+
+from annotation.models import AuthoringJob, JobKind, JobStatus
+
+JOB_LIFETIME = timedelta(days=7)
+
+
+def new_job_id() -> str:
+    """Azure-style job id: a GUID, then the creation time in .NET ticks."""
+    ticks = int((timezone.now().timestamp() + 62135596800) * 10_000_000)
+    return f"{uuid.uuid4()}_{ticks}"
+
+
+def _results_dir() -> Path:
+    path = Path(settings.DATA_DIR) / "exports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def job_record(
+    *,
+    kind: JobKind,
+    project_name: str,
+    user,
+    status: JobStatus = JobStatus.SUCCEEDED,
+    result: dict | None = None,
+    errors: list | None = None,
+) -> AuthoringJob:
+    """Records a job (already done: these operations finish inside the request that starts them)."""
+    job = AuthoringJob(
+        job_id=new_job_id(),
+        kind=kind,
+        project_name=project_name,
+        user=user,
+        status=status,
+        expires_at=timezone.now() + JOB_LIFETIME,
+        errors=errors or [],
+    )
+    if result is not None:
+        path = _results_dir() / f"{job.job_id}.json"
+        path.write_text(json.dumps(result, ensure_ascii=False))
+        job.result_file = path.name
+    job.save()
+    return job
+
+
+def job_result(job: AuthoringJob) -> bytes | None:
+    if not job.result_file:
+        return None
+    path = _results_dir() / job.result_file
+    return path.read_bytes() if path.exists() else None
+
+
+def jobs_expire() -> int:
+    """Deletes expired job records and their result files; returns how many went."""
+    expired = AuthoringJob.objects.filter(expires_at__lt=timezone.now())
+    for name in expired.exclude(result_file="").values_list("result_file", flat=True):
+        (_results_dir() / name).unlink(missing_ok=True)
+    count, _ = expired.delete()
+    return count

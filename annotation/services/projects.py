@@ -1,0 +1,92 @@
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from annotation import limits
+from annotation.models import Membership, Project, Role
+from annotation.services.activity import activity_record
+from studio.exceptions import Conflict, InvalidInput, NotFound
+
+EDITABLE_FIELDS = ("language", "multilingual", "description", "storage_input_container_name", "settings")
+
+
+@transaction.atomic
+def project_create(
+    *,
+    user,
+    name: str,
+    language: str = "en-us",
+    multilingual: bool = False,
+    description: str = "",
+    storage_input_container_name: str = "",
+    settings: dict | None = None,
+) -> Project:
+    """Creates a project; its creator becomes its owner."""
+    limits.check_name(name)
+    if not language or not isinstance(language, str):
+        raise InvalidInput("A project needs a language (BCP-47 code such as 'en-us').", target="language")
+    if Project.objects.filter(name=name).exists():
+        raise Conflict(f"A project named '{name}' already exists.", innererror_code="ProjectAlreadyExists")
+    project = Project.objects.create(
+        name=name,
+        language=language,
+        multilingual=bool(multilingual),
+        description=description or "",
+        storage_input_container_name=storage_input_container_name or "",
+        settings=settings or {},
+    )
+    Membership.objects.create(project=project, user=user, role=Role.OWNER)
+    activity_record(project=project, user=user, verb="created", summary=f"created project {name}")
+    return project
+
+
+@transaction.atomic
+def project_update(*, project: Project, user, **changes) -> Project:
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise InvalidInput(f"These project fields cannot be changed: {', '.join(sorted(unknown))}.")
+    if "language" in changes and not changes["language"]:
+        raise InvalidInput("A project needs a language.", target="language")
+    for field, value in changes.items():
+        setattr(project, field, value if value is not None else ("" if field != "settings" else {}))
+    project.save()
+    activity_record(project=project, user=user, verb="updated", summary="updated project settings")
+    return project
+
+
+@transaction.atomic
+def project_delete(*, project: Project) -> None:
+    project.delete()
+
+
+@transaction.atomic
+def membership_set(*, project: Project, user, username: str, role: str) -> Membership:
+    """Gives `username` the role in the project (adds or changes it)."""
+    if role not in Role.values:
+        raise InvalidInput(f"Role '{role}' is not one of {', '.join(Role.values)}.")
+    member = get_user_model().objects.filter(username=username).first()
+    if member is None:
+        raise NotFound(f"There is no user named '{username}'.")
+    current = Membership.objects.filter(project=project, user=member).first()
+    if current and current.role == Role.OWNER and role != Role.OWNER:
+        _ensure_another_owner(project, member)
+    membership, _ = Membership.objects.update_or_create(project=project, user=member, defaults={"role": role})
+    activity_record(project=project, user=user, verb="member", summary=f"made {username} {role}")
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, project: Project, user, membership_id: int) -> None:
+    membership = Membership.objects.filter(project=project, pk=membership_id).select_related("user").first()
+    if membership is None:
+        raise NotFound("That member is not in this project.")
+    if membership.role == Role.OWNER:
+        _ensure_another_owner(project, membership.user)
+    membership.delete()
+    activity_record(project=project, user=user, verb="member", summary=f"removed {membership.user.username}")
+
+
+def _ensure_another_owner(project: Project, leaving) -> None:
+    if not Membership.objects.filter(project=project, role=Role.OWNER).exclude(user=leaving).exists():
+        raise InvalidInput("A project must keep at least one owner; make someone else owner first.")

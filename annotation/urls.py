@@ -1,0 +1,8 @@
+"""Pages of the labeling studio (server-rendered)."""
+
+from django.urls import path
+from django.views.generic import RedirectView
+
+urlpatterns = [
+    path("", RedirectView.as_view(url="/admin/", permanent=False), name="project-list"),
+]

@@ -1,0 +1,23 @@
+"""Sets up Django for a bench script on a fresh temporary data directory (never the user's data)."""
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+
+
+def setup() -> Path:
+    data = Path(tempfile.mkdtemp(prefix="studio-bench-"))
+    os.environ["STUDIO_DATA_DIR"] = str(data)
+    os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "studio.settings.local")
+    sys.path.insert(0, str(ROOT))
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", verbosity=0)
+    return data

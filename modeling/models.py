@@ -1,0 +1,1 @@
+"""Training jobs, trained models, evaluations and deployments (see the training issue)."""

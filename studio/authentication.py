@@ -1,0 +1,46 @@
+"""API authentication: Azure's subscription-key header, and the browser's session.
+
+Kept apart from `studio.api` because DRF imports these classes while it loads its own views.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.utils import timezone
+from rest_framework import exceptions as drf_exceptions
+from rest_framework.authentication import BaseAuthentication, SessionAuthentication
+from rest_framework.request import Request
+
+KEY_HEADER = "Ocp-Apim-Subscription-Key"
+
+
+def hash_key(raw_key: str) -> str:
+    """Keys are stored only as this hash."""
+    return hashlib.sha256(raw_key.encode()).hexdigest()
+
+
+class ApiKeyAuthentication(BaseAuthentication):
+    """`Ocp-Apim-Subscription-Key: <key>` acts as the key's user, as Azure's SDKs send it."""
+
+    def authenticate(self, request: Request):
+        raw = request.headers.get(KEY_HEADER)
+        if raw is None:
+            return None
+        from annotation.models import ApiKey
+
+        key = ApiKey.objects.select_related("user").filter(key_hash=hash_key(raw.strip())).first()
+        if key is None or not key.user.is_active:
+            raise drf_exceptions.AuthenticationFailed(
+                "Access denied due to invalid subscription key. Make sure to provide a valid key."
+            )
+        ApiKey.objects.filter(pk=key.pk).update(last_used_at=timezone.now())
+        return key.user, key
+
+    def authenticate_header(self, request: Request) -> str:
+        # Makes DRF answer 401 (not 403) when no credentials came.
+        return KEY_HEADER
+
+
+class CsrfSessionAuthentication(SessionAuthentication):
+    """The browser's session, CSRF-checked as DRF does."""

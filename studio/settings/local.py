@@ -1,0 +1,3 @@
+"""Settings for `make run` on one machine."""
+
+from .base import *  # noqa: F403

@@ -1,0 +1,149 @@
+"""Fixtures shared by every test: users, API keys and an Azure-speaking API client."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+
+from annotation.services.api_keys import api_key_create
+
+SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
+DATASETS = SHARED / "datasets"
+API = "/language/authoring/analyze-text"
+VERSION = "2023-04-01"
+
+
+@pytest.fixture
+def make_user(db):
+    def make(username: str = "alice", *, superuser: bool = False, password: str = "pw-secret-123"):
+        users = get_user_model()
+        if superuser:
+            return users.objects.create_superuser(username=username, password=password)
+        return users.objects.create_user(username=username, password=password)
+
+    return make
+
+
+class AzureClient:
+    """Django's test client speaking the authoring API with a subscription key."""
+
+    def __init__(self, key: str | None, version: str = VERSION) -> None:
+        self.client = Client()
+        self.key = key
+        self.version = version
+
+    def _headers(self) -> dict[str, str]:
+        return {"Ocp-Apim-Subscription-Key": self.key} if self.key else {}
+
+    def url(self, path: str, **query: str) -> str:
+        params = {"api-version": self.version, **query}
+        qs = "&".join(f"{k}={v}" for k, v in params.items() if v is not None)
+        return f"{API}{path}?{qs}" if qs else f"{API}{path}"
+
+    def get(self, path: str, **query):
+        return self.client.get(self.url(path, **query), headers=self._headers())
+
+    def get_absolute(self, url: str):
+        return self.client.get(url, headers=self._headers())
+
+    def patch(self, path: str, body: dict, **query):
+        return self.client.patch(
+            self.url(path, **query), json.dumps(body), content_type="application/merge-patch+json",
+            headers=self._headers(),
+        )  # fmt: skip
+
+    def post(self, path: str, body=None, *, raw: str | bytes | None = None, **query):
+        data = raw if raw is not None else json.dumps(body if body is not None else {})
+        return self.client.post(self.url(path, **query), data, content_type="application/json", headers=self._headers())
+
+    def post_files(self, path: str, files: dict, **query):
+        return self.client.post(self.url(path, **query), files, headers=self._headers())
+
+    def delete(self, path: str, **query):
+        return self.client.delete(self.url(path, **query), headers=self._headers())
+
+    def follow(self, response):
+        """GETs the job at a 202's Operation-Location."""
+        assert response.status_code == 202, response.content
+        return self.get_absolute(response["Operation-Location"])
+
+
+@pytest.fixture
+def owner(make_user):
+    return make_user("owner")
+
+
+@pytest.fixture
+def api(owner) -> AzureClient:
+    return AzureClient(api_key_create(user=owner, name="tests"))
+
+
+@pytest.fixture
+def make_api(make_user):
+    def make(username: str) -> AzureClient:
+        return AzureClient(api_key_create(user=make_user(username), name="tests"))
+
+    return make
+
+
+def small_project(name: str = "loans", **extra) -> dict:
+    """A valid Azure project file with inline texts, one emoji document among them."""
+    body = {
+        "projectFileVersion": "2022-05-01",
+        "stringIndexType": "Utf16CodeUnit",
+        "metadata": {
+            "projectKind": "CustomEntityRecognition",
+            "storageInputContainerName": "loans",
+            "projectName": name,
+            "multilingual": False,
+            "description": "test",
+            "language": "en-us",
+            "settings": {},
+        },
+        "assets": {
+            "projectKind": "CustomEntityRecognition",
+            "entities": [{"category": "Borrower"}, {"category": "Amount"}],
+            "documents": [
+                {
+                    "location": "01.txt",
+                    "language": "en-us",
+                    "dataset": "Train",
+                    "text": "Loan to John Smith for $5,000.",
+                    "entities": [
+                        {
+                            "regionOffset": 0,
+                            "regionLength": 30,
+                            "labels": [
+                                {"category": "Borrower", "offset": 8, "length": 10},
+                                {"category": "Amount", "offset": 23, "length": 6},
+                            ],
+                        }
+                    ],
+                },
+                {
+                    "location": "02.txt",
+                    "language": "en-us",
+                    "dataset": "Test",
+                    # 😀 is two UTF-16 units: "Ana" starts at code point 2 but UTF-16 unit 3.
+                    "text": "😀 Ana Lopez borrowed 😀😀 $20.",
+                    "entities": [
+                        {
+                            "regionOffset": 0,
+                            "regionLength": 31,
+                            "labels": [
+                                {"category": "Borrower", "offset": 3, "length": 9},
+                                {"category": "Amount", "offset": 27, "length": 4},
+                            ],
+                        }
+                    ],
+                },
+                {"location": "03.txt", "language": "en-us", "text": "Nothing here.", "entities": []},
+            ],
+        },
+    }
+    body.update(extra)
+    return body
