@@ -1,8 +1,8 @@
-"""Pages of the labeling studio (server-rendered)."""
+"""Pages of the labeling studio (server-rendered). Each area keeps its own URL module."""
 
-from django.urls import path
-from django.views.generic import RedirectView
+from django.urls import include, path
 
 urlpatterns = [
-    path("", RedirectView.as_view(url="/admin/", permanent=False), name="project-list"),
+    path("", include("annotation.urls_pages")),
+    path("", include("annotation.urls_labeling")),
 ]

@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+from django.db import transaction
+
+from annotation.models import Dataset, Document, Project
+from annotation.services.activity import activity_record
+from studio.exceptions import InvalidInput
+
+
+def _check_dataset(dataset: str) -> str:
+    if dataset not in Dataset.values:
+        raise InvalidInput(f"Dataset '{dataset}' is not one of Train, Test or unassigned ('').", target="dataset")
+    return dataset
+
+
+@transaction.atomic
+def document_set_dataset(*, document: Document, user, dataset: str) -> Document:
+    document.dataset = _check_dataset(dataset)
+    document.save(update_fields=["dataset", "modified_at"])
+    return document
+
+
+@transaction.atomic
+def documents_assign_dataset(*, project: Project, user, document_ids: list[int], dataset: str) -> int:
+    """Sets the dataset of the given documents of `project`; returns how many changed."""
+    _check_dataset(dataset)
+    count = project.documents.filter(pk__in=document_ids).update(dataset=dataset)
+    activity_record(
+        project=project, user=user, verb="dataset", summary=f"assigned {count} documents to {dataset or 'unassigned'}"
+    )
+    return count
+
+
+@transaction.atomic
+def documents_delete(*, project: Project, user, document_ids: list[int]) -> int:
+    """Deletes the given documents of `project` with their labels; returns how many documents went."""
+    documents = project.documents.filter(pk__in=document_ids)
+    count = documents.count()
+    documents.delete()
+    activity_record(project=project, user=user, verb="deleted", summary=f"deleted {count} documents")
+    return count
