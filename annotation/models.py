@@ -155,6 +155,7 @@ class JobKind(models.TextChoices):
     IMPORT = "import"
     EXPORT = "export"
     DELETION = "deletion"
+    LOAD_SNAPSHOT = "load-snapshot"
 
 
 class JobStatus(models.TextChoices):

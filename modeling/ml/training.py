@@ -1,0 +1,333 @@
+"""Trains a flair BiLSTM-CRF sequence tagger from labeled documents, offline, on CPU.
+
+torch and flair are imported inside functions: a web process that only imports this module to enqueue a
+job must not pay for them. Nothing here downloads: the transformer is loaded from the folder its pip
+package ships, and the character dictionary and word vocabulary are built from the training corpus.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import random
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from modeling.config import TrainingConfig
+from modeling.ml.corpus import (
+    LABEL_TYPE,
+    AlignmentWarning,
+    LabeledDocument,
+    prepare_document,
+    to_flair_sentence,
+)
+
+if TYPE_CHECKING:
+    from flair.data import Sentence
+    from flair.embeddings import TokenEmbeddings
+
+log = logging.getLogger(__name__)
+
+MODEL_FILE = "model.pt"
+# The reloaded model must tag this many training sentences exactly as the trained one did.
+_RELOAD_CHECK_SENTENCES = 50
+
+ProgressCallback = Callable[[dict[str, Any]], None]
+
+
+class TrainingCancelled(Exception):
+    """Raised out of `train` when ``should_cancel`` answered True; no model is left behind."""
+
+
+@dataclass(frozen=True)
+class TrainingResult:
+    """What a finished training produced."""
+
+    model_path: Path
+    warnings: list[AlignmentWarning]
+    epochs_run: int
+    seconds: float
+    # Wall-clock seconds of each epoch, the first including the one-off transformer pass over the data.
+    epoch_seconds: list[float]
+    # Why training ended: "max_epochs", "learning_rate" (annealed to the minimum) or "time_budget".
+    stop_reason: str
+    train_documents: int
+    train_sentences: int
+    dev_sentences: int
+    categories: list[str]
+    config: dict[str, Any] = field(default_factory=dict)
+
+
+def use_offline_hub() -> None:
+    """Makes Hugging Face libraries fail instead of reaching the network (read when they are imported)."""
+    os.environ["HF_HUB_OFFLINE"] = "1"
+    os.environ["TRANSFORMERS_OFFLINE"] = "1"
+    os.environ["HF_HUB_DISABLE_TELEMETRY"] = "1"
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+
+def train(
+    config: TrainingConfig,
+    train_docs: Sequence[LabeledDocument],
+    dev_docs: Sequence[LabeledDocument] | None,
+    workdir: str | Path,
+    on_progress: ProgressCallback | None = None,
+    should_cancel: Callable[[], bool] | None = None,
+    threads: int | None = 1,
+) -> TrainingResult:
+    """Trains a tagger, saves it, reloads it from disk and checks the reloaded copy.
+
+    Args:
+        config: the training config; `TrainingResult.config` echoes it for storing with the model.
+        train_docs: labeled training documents.
+        dev_docs: documents to pick the best epoch on; None trains on everything (or holds out
+            ``config.dev_fraction`` of the training documents).
+        workdir: an empty folder for this run; only ``model.pt`` is left in it.
+        on_progress: called with ``{"epoch", "total_epochs", "loss", "dev_score", "percent"}`` after each
+            epoch and at most every few seconds during one.
+        should_cancel: polled before and after every mini-batch.
+        threads: torch intra-op threads (process-wide); None leaves torch's default. One thread is the
+            default because on the shared 2-core host two OpenMP threads competing with other processes
+            ran the BiLSTM-CRF about 3x slower than one (modeling/CONFIGS.md).
+
+    Raises:
+        TrainingCancelled: ``should_cancel`` returned True.
+        SpanError: a label cannot be trained on (overlap, empty).
+        ValueError: the training documents hold no labels.
+    """
+    use_offline_hub()
+    import flair
+    import torch
+    from flair.data import Corpus
+    from flair.datasets import FlairDatapointDataset
+    from flair.models import SequenceTagger
+    from flair.trainers import ModelTrainer
+
+    from modeling.ml.progress import StudioPlugin
+
+    started = time.monotonic()
+    workdir = Path(workdir)
+    workdir.mkdir(parents=True, exist_ok=True)
+    if threads is not None:
+        torch.set_num_threads(threads)
+    flair.set_seed(config.seed)
+
+    if dev_docs is None and config.dev_fraction > 0:
+        train_docs, dev_docs = _hold_out(train_docs, config.dev_fraction, config.seed)
+    train_sentences, warnings = _sentences(train_docs, config)
+    dev_sentences, _ = _sentences(dev_docs or [], config)
+    if not any(s.get_labels(LABEL_TYPE) for s in train_sentences):
+        raise ValueError("The training documents hold no labels; label some entities first.")
+
+    corpus = Corpus(
+        train=FlairDatapointDataset(train_sentences),
+        dev=FlairDatapointDataset(dev_sentences) if dev_sentences else None,
+        test=None,
+        sample_missing_splits=False,
+    )
+    tag_dictionary = _label_dictionary([*train_sentences, *dev_sentences])
+    tagger = SequenceTagger(
+        embeddings=build_embeddings(config, train_sentences),
+        tag_dictionary=tag_dictionary,
+        tag_type=LABEL_TYPE,
+        tag_format="BIOES",
+        hidden_size=config.hidden_size,
+        rnn_layers=config.rnn_layers,
+        use_crf=config.use_crf,
+        reproject_embeddings=config.reproject_embeddings,
+        dropout=config.dropout,
+        word_dropout=config.word_dropout,
+        locked_dropout=config.locked_dropout,
+    )
+    plugin = StudioPlugin(config, started, on_progress, should_cancel)
+    has_dev = bool(dev_sentences)
+    trainer = ModelTrainer(tagger, corpus)
+    try:
+        _fit(trainer, workdir, config, has_dev, plugin)
+    except TrainingCancelled:
+        for partial in workdir.glob("*.pt"):
+            partial.unlink()
+        raise
+    model_path = _keep_one_model(workdir, tagger)
+    _check_reloaded(tagger, model_path, train_sentences, config)
+    plugin.report_done()
+    return TrainingResult(
+        model_path=model_path,
+        warnings=warnings,
+        epochs_run=plugin.epochs_run,
+        epoch_seconds=plugin.epoch_seconds,
+        seconds=time.monotonic() - started,
+        stop_reason=plugin.stop_reason,
+        train_documents=len(train_docs),
+        train_sentences=len(train_sentences),
+        dev_sentences=len(dev_sentences),
+        categories=sorted(tag_dictionary.get_items()),
+        config=config.as_dict(),
+    )
+
+
+def _fit(trainer: Any, workdir: Path, config: TrainingConfig, has_dev: bool, plugin: Any) -> None:
+    trainer.train(
+        workdir,
+        learning_rate=config.learning_rate,
+        mini_batch_size=config.mini_batch_size,
+        eval_batch_size=config.eval_batch_size,
+        max_epochs=config.max_epochs,
+        patience=config.patience,
+        anneal_factor=config.anneal_factor,
+        min_learning_rate=config.min_learning_rate,
+        embeddings_storage_mode=config.embeddings_storage_mode,
+        # flair 0.15.1 anneals in "max" mode unless train_with_dev is set, which without a dev set would
+        # treat a *rising* training loss as progress; train_with_dev with no dev set means "minimise loss".
+        train_with_dev=not has_dev,
+        save_final_model=not has_dev,
+        create_file_logs=False,
+        create_loss_file=False,
+        plugins=[plugin],
+    )
+
+
+def _label_dictionary(sentences: Sequence[Sentence]) -> Any:
+    """Categories of train and dev spans, sorted (flair's own builder reads train only, so a category
+    seen only in dev would crash its dev evaluation)."""
+    from flair.data import Dictionary
+
+    dictionary = Dictionary(add_unk=False)
+    for category in sorted({sp.get_label(LABEL_TYPE).value for s in sentences for sp in s.get_spans(LABEL_TYPE)}):
+        dictionary.add_item(category)
+    dictionary.span_labels = True
+    return dictionary
+
+
+def _hold_out(
+    docs: Sequence[LabeledDocument], fraction: float, seed: int
+) -> tuple[list[LabeledDocument], list[LabeledDocument]]:
+    ordered = sorted(docs, key=lambda d: d.doc_id)
+    random.Random(seed).shuffle(ordered)
+    n_dev = max(1, round(len(ordered) * fraction)) if len(ordered) > 1 else 0
+    return ordered[n_dev:], ordered[:n_dev]
+
+
+def _sentences(
+    docs: Sequence[LabeledDocument], config: TrainingConfig
+) -> tuple[list[Sentence], list[AlignmentWarning]]:
+    sentences: list[Sentence] = []
+    warnings: list[AlignmentWarning] = []
+    for doc in docs:
+        pieces, doc_warnings = prepare_document(doc, config)
+        sentences.extend(to_flair_sentence(doc.text, piece) for piece in pieces)
+        warnings.extend(doc_warnings)
+    return sentences, warnings
+
+
+def build_embeddings(config: TrainingConfig, train_sentences: Sequence[Sentence]) -> TokenEmbeddings:
+    """The embedding stack named by the config, built only from local files and the corpus."""
+    from collections import Counter
+
+    from flair.data import Dictionary
+    from flair.embeddings import (
+        CharacterEmbeddings,
+        OneHotEmbeddings,
+        StackedEmbeddings,
+        TransformerWordEmbeddings,
+    )
+
+    stack: list[TokenEmbeddings] = []
+    if config.transformer is not None:
+        spec = config.transformer
+        stack.append(
+            TransformerWordEmbeddings(
+                model=str(transformer_path(spec.package)),
+                name=spec.name,
+                layers=spec.layers,
+                layer_mean=spec.layer_mean,
+                subtoken_pooling=spec.subtoken_pooling,
+                fine_tune=spec.fine_tune,
+                # Longer inputs are strided instead of truncated, so no token loses its features.
+                allow_long_sentences=True,
+            )
+        )
+    if config.characters is not None:
+        # CharacterEmbeddings() without a dictionary downloads flair's "common-chars"; build it instead.
+        chars = Dictionary(add_unk=True)
+        for ch in sorted({ch for s in train_sentences for t in s for ch in t.text}):
+            chars.add_item(ch)
+        stack.append(
+            CharacterEmbeddings(
+                path_to_char_dict=chars,
+                char_embedding_dim=config.characters.char_embedding_dim,
+                hidden_size_char=config.characters.hidden_size_char,
+            )
+        )
+    if config.words is not None:
+        counts = Counter(t.text for s in train_sentences for t in s)
+        vocab = Dictionary(add_unk=True)
+        for word, count in counts.most_common():
+            if count >= config.words.min_freq:
+                vocab.add_item(word)
+        stack.append(OneHotEmbeddings(vocab, embedding_length=config.words.embedding_length))
+    if len(stack) == 1:
+        return stack[0]
+    # Keep the embeddings' own names: flair concatenates token vectors in sorted-name order, and the
+    # "0-"/"1-" prefixes it adds by default are not restored for OneHotEmbeddings on reload, which
+    # silently reorders the features of a reloaded model.
+    return StackedEmbeddings(stack, overwrite_names=False)
+
+
+def transformer_path(package: str) -> Path:
+    """The Hugging Face folder a pip package ships (it exposes ``get_model_path()``)."""
+    import importlib
+
+    module = importlib.import_module(package)
+    return Path(module.get_model_path())
+
+
+def _keep_one_model(workdir: Path, tagger: Any) -> Path:
+    """Keeps the model flair selected (best on dev, else final) as ``model.pt`` and deletes the rest."""
+    model_path = workdir / MODEL_FILE
+    best, final = workdir / "best-model.pt", workdir / "final-model.pt"
+    if best.exists():
+        best.replace(model_path)
+    elif final.exists():
+        final.replace(model_path)
+    else:
+        # With a dev set whose score never rose above 0, flair saves nothing: keep the last state.
+        tagger.save(model_path)
+    for leftover in (best, final, workdir / "dev.tsv", workdir / "test.tsv"):
+        leftover.unlink(missing_ok=True)
+    return model_path
+
+
+def _check_reloaded(tagger: Any, model_path: Path, train_sentences: Sequence[Sentence], config: TrainingConfig) -> None:
+    """Reloads the saved model and insists it tags sample sentences exactly like the trained one."""
+    from flair.models import SequenceTagger
+
+    reloaded = SequenceTagger.load(model_path)
+    sample = list(train_sentences[:_RELOAD_CHECK_SENTENCES])
+    before = _tags(tagger, sample, config)
+    after = _tags(reloaded, sample, config)
+    if before != after:
+        raise RuntimeError(f"The model reloaded from {model_path} predicts differently from the trained one.")
+
+
+def _tags(tagger: Any, sentences: Sequence[Sentence], config: TrainingConfig) -> list[list[tuple[int, int, str]]]:
+    copies = [_copy(s) for s in sentences]
+    tagger.predict(copies, mini_batch_size=config.eval_batch_size, label_name="check", embedding_storage_mode="none")
+    return [
+        [(sp.tokens[0].idx, sp.tokens[-1].idx, sp.get_label("check").value) for sp in s.get_spans("check")]
+        for s in copies
+    ]
+
+
+def _copy(sentence: Sentence) -> Sentence:
+    from flair.data import Sentence as FlairSentence
+    from flair.data import Token as FlairToken
+
+    tokens = [FlairToken(t.text, whitespace_after=t.whitespace_after) for t in sentence]
+    return FlairSentence(tokens)
+
+
+__all__ = ["MODEL_FILE", "TrainingCancelled", "TrainingResult", "build_embeddings", "train"]

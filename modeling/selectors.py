@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from annotation.models import Project
+from modeling.models import TrainedModel, TrainingJob
+from studio.exceptions import NotFound
+
+
+def training_job_list(*, project: Project) -> QuerySet[TrainingJob]:
+    from modeling.services.training import training_jobs_fail_stale
+
+    training_jobs_fail_stale(project=project)
+    return project.training_jobs.all()
+
+
+def training_job_get(*, project: Project, job_id: str) -> TrainingJob:
+    job = training_job_list(project=project).filter(job_id=job_id).first()
+    if job is None:
+        raise NotFound(f"The training job '{job_id}' could not be found.", innererror_code="OperationNotFound")
+    return job
+
+
+def trained_model_list(*, project: Project) -> QuerySet[TrainedModel]:
+    return project.trained_models.defer("evaluation_documents")
+
+
+def trained_model_get(*, project: Project, label: str, with_documents: bool = False) -> TrainedModel:
+    qs = project.trained_models.all() if with_documents else trained_model_list(project=project)
+    model = qs.filter(label=label).first()
+    if model is None:
+        raise NotFound(
+            f"The model '{label}' could not be found in project '{project.name}'.", innererror_code="ModelNotFound"
+        )
+    return model

@@ -1,0 +1,1 @@
+"""Writes for training, evaluation and models; only these change a job's state."""

@@ -1,0 +1,60 @@
+"""Versioned training configs: resolution, storage round trip, validation."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+
+import pytest
+
+from modeling import config as training_config
+from modeling.config import CONFIGS, DEFAULT_VERSION, TrainingConfig, resolve
+
+
+def test_latest_and_omitted_select_the_default():
+    assert resolve(None) is CONFIGS[DEFAULT_VERSION]
+    assert resolve("latest") is CONFIGS[DEFAULT_VERSION]
+
+
+def test_named_versions_resolve_and_unknown_ones_list_the_known():
+    assert len(CONFIGS) >= 2
+    for version in CONFIGS:
+        assert resolve(version).version == version
+    with pytest.raises(ValueError, match=r"Unknown trainingConfigVersion '2020-01-01'.*2026-11-01-fast"):
+        resolve("2020-01-01")
+
+
+def test_there_is_a_fast_and_a_pretrained_transformer_config():
+    fast = CONFIGS["2026-11-01-fast"]
+    assert fast.transformer is None and fast.characters and fast.words
+    assert any(c.transformer and not c.transformer.fine_tune for c in CONFIGS.values())
+
+
+def test_configs_round_trip_through_json():
+    for config in CONFIGS.values():
+        stored = json.loads(json.dumps(config.as_dict()))
+        assert TrainingConfig.from_dict(stored) == config
+
+
+def test_configs_are_frozen():
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        CONFIGS[DEFAULT_VERSION].max_epochs = 1  # type: ignore[misc]
+
+
+def test_unknown_fields_are_refused():
+    stored = CONFIGS["2026-11-01-fast"].as_dict()
+    with pytest.raises(ValueError, match="Unknown TrainingConfig fields: epochs"):
+        TrainingConfig.from_dict({**stored, "epochs": 3})
+    stored["characters"]["size"] = 3
+    with pytest.raises(ValueError, match="Unknown CharacterEmbeddingConfig fields: size"):
+        TrainingConfig.from_dict(stored)
+
+
+def test_a_config_needs_embeddings():
+    with pytest.raises(ValueError, match="has no embeddings"):
+        TrainingConfig(version="x", description="nothing")
+
+
+def test_every_field_has_a_type():
+    for cls in (TrainingConfig, training_config.TransformerEmbeddingConfig):
+        assert all(f.type for f in dataclasses.fields(cls))

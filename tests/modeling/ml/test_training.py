@@ -1,0 +1,106 @@
+"""A real (tiny) training run: train, save, reload, predict exact offsets; and cancellation."""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+
+import pytest
+
+from modeling.config import CONFIGS
+from modeling.ml.corpus import LabeledDocument
+from modeling.ml.evaluation import evaluate
+from modeling.ml.inference import load_tagger, predict_spans
+from modeling.ml.training import TrainingCancelled, train
+
+pytestmark = pytest.mark.slow
+
+LENDERS = ["Acme Bank", "First Capital Trust", "Northwind Credit", "Contoso Finance Ltd.", "Fabrikam Lending"]
+BORROWERS = ["John Smith", "Ana Lopez", "Wei Zhang", "Fatima Okafor", "Lars Eriksson", "Priya Natarajan"]
+MONTHS = ["January", "March", "June", "September", "November"]
+
+TINY = dataclasses.replace(CONFIGS["2026-11-01-fast"], max_epochs=25, mini_batch_size=4, patience=2)
+
+
+def loan_document(index: int, rng: random.Random) -> LabeledDocument:
+    """A loan agreement with Date, Lender, Borrower and Amount labels (one emoji, one glued amount)."""
+    parts: list[tuple[str, str | None]] = [
+        ("This Loan Agreement is made on ", None),
+        (f"{rng.choice(MONTHS)} {rng.randint(1, 28)}, {rng.randint(2019, 2026)}", "Date"),
+        (" between ", None),
+        (rng.choice(LENDERS), "Lender"),
+        (' (the "Lender") and ', None),
+        (rng.choice(BORROWERS), "Borrower"),
+        (' (the "Borrower") 🤝.\nThe Lender agrees to lend the principal sum of ', None),
+        (f"${rng.randint(1, 90)},{rng.randint(100, 999)}.00", "Amount"),
+        ("USD" if index % 5 == 0 else "", None),  # glued currency: the label cuts through a token
+        (" to the Borrower, repayable in monthly instalments.", None),
+    ]
+    text, spans = "", []
+    for fragment, category in parts:
+        if category:
+            spans.append((len(text), len(text) + len(fragment), category))
+        text += fragment
+    return LabeledDocument(f"loan-{index:02d}", text, spans)
+
+
+@pytest.fixture(scope="module")
+def documents() -> list[LabeledDocument]:
+    rng = random.Random(3)
+    return [loan_document(i, rng) for i in range(26)]
+
+
+def test_train_save_reload_and_predict_exact_offsets(documents, tmp_path):
+    train_docs, test_docs = documents[:20], documents[20:]
+    progress: list[dict] = []
+    result = train(TINY, train_docs, None, tmp_path / "run", on_progress=progress.append)
+
+    assert sorted(p.name for p in (tmp_path / "run").iterdir()) == ["model.pt"]
+    assert result.model_path == tmp_path / "run" / "model.pt"
+    assert result.categories == ["Amount", "Borrower", "Date", "Lender"]
+    assert [w.code for w in result.warnings] == ["LabelSplitsToken"] * 4  # documents 0, 5, 10, 15
+    assert result.epochs_run >= 1 and result.config == TINY.as_dict()
+    assert progress[-1]["percent"] == 100.0
+    assert {"epoch", "total_epochs", "loss", "dev_score", "percent"} <= set(progress[0])
+
+    tagger = load_tagger(result.model_path)
+    predicted = predict_spans(tagger, [d.text for d in test_docs], TINY)
+    for doc, spans in zip(test_docs, predicted, strict=True):
+        for start, end, _category, confidence in spans:
+            assert 0 <= start < end <= len(doc.text) and 0.0 <= confidence <= 1.0
+            assert doc.text[start:end] == doc.text[start:end].strip()
+    scores = evaluate([d.spans for d in test_docs], predicted, result.categories)
+    assert scores["microF1"] >= 0.8, scores["entities"]
+
+
+def test_cancel_stops_within_a_mini_batch_and_leaves_no_model(documents, tmp_path):
+    calls = 0
+
+    def should_cancel() -> bool:
+        nonlocal calls
+        calls += 1
+        return calls > 3
+
+    with pytest.raises(TrainingCancelled):
+        train(TINY, documents[:20], None, tmp_path / "run", should_cancel=should_cancel)
+    assert calls == 4
+    assert not list((tmp_path / "run").glob("*.pt"))
+
+
+def test_a_dev_set_selects_the_best_epoch(documents, tmp_path):
+    config = dataclasses.replace(TINY, max_epochs=3)
+    result = train(config, documents[:16], documents[16:20], tmp_path / "run")
+    assert sorted(p.name for p in (tmp_path / "run").iterdir()) == ["model.pt"]
+    assert result.dev_sentences > 0 and result.epochs_run == 3 and result.stop_reason == "max_epochs"
+
+
+def test_documents_without_labels_cannot_train(tmp_path):
+    with pytest.raises(ValueError, match="hold no labels"):
+        train(TINY, [LabeledDocument("a", "no labels here")], None, tmp_path)
+
+
+def test_the_time_budget_stops_training_mid_epoch_and_keeps_a_model(documents, tmp_path):
+    config = dataclasses.replace(TINY, time_budget_seconds=0)
+    result = train(config, documents[:20], None, tmp_path / "run")
+    assert result.stop_reason == "time_budget" and result.epochs_run == 0
+    assert sorted(p.name for p in (tmp_path / "run").iterdir()) == ["model.pt"]
