@@ -156,6 +156,8 @@ class JobKind(models.TextChoices):
     EXPORT = "export"
     DELETION = "deletion"
     LOAD_SNAPSHOT = "load-snapshot"
+    DEPLOYMENT = "deployment"
+    SWAP = "swap"
 
 
 class JobStatus(models.TextChoices):

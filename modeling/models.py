@@ -1,4 +1,4 @@
-"""Training jobs, trained models (with their evaluation) and, later, deployments. Fields and constraints only."""
+"""Training jobs, trained models (with their evaluation), deployments and runtime jobs. Fields and constraints only."""
 
 from django.conf import settings as django_settings
 from django.db import models
@@ -91,3 +91,41 @@ class TrainedModel(models.Model):
 
     def __str__(self) -> str:
         return self.model_id
+
+
+class Deployment(models.Model):
+    """A name under which a trained model answers runtime calls; redeploy or swap changes the model."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="deployments")
+    name = models.CharField(max_length=50)
+    # PROTECT: a model that serves a deployment cannot disappear under it.
+    trained_model = models.ForeignKey(TrainedModel, on_delete=models.PROTECT, related_name="deployments")
+    deployed_at = models.DateTimeField()
+    created_by = models.ForeignKey(django_settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["project", "name"], name="deployment_unique_name")]
+
+    def __str__(self) -> str:
+        return f"{self.project_id}/{self.name}"
+
+
+class AnalyzeJob(models.Model):
+    """A runtime `analyze-text/jobs` request: its input, its tasks' results, kept until it expires (a day)."""
+
+    job_id = models.CharField(max_length=64, unique=True)
+    user = models.ForeignKey(django_settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+    display_name = models.CharField(max_length=200, blank=True)
+    status = models.CharField(max_length=20, choices=JobStatus.choices, default=JobStatus.NOT_STARTED)
+    # [{"id", "text", "language"}]
+    documents = models.JSONField(default=list)
+    # [{"kind", "taskName", "parameters", "status", "lastUpdateDateTime", "results"?}]
+    tasks = models.JSONField(default=list)
+    errors = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return self.job_id

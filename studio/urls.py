@@ -11,5 +11,6 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("annotation.apis.urls")),
     path("", include("modeling.apis.urls")),
+    path("", include("modeling.apis.runtime_urls")),
     path("", include("annotation.urls")),
 ]

@@ -93,3 +93,88 @@ def document_evaluation(document: dict, text: str | None, *, utf16: bool) -> dic
             ]
         },
     }
+
+
+def deployment(item) -> dict[str, Any]:
+    model = item.trained_model
+    return {
+        "deploymentName": item.name,
+        "modelId": model.model_id,
+        "lastTrainedDateTime": azure_datetime(model.trained_at),
+        "lastDeployedDateTime": azure_datetime(item.deployed_at),
+        "deploymentExpirationDate": (model.trained_at + MODEL_LIFETIME).date().isoformat(),
+        "modelTrainingConfigVersion": model.training_config_version,
+    }
+
+
+def _page_stats(documents: list[dict], errors: list[dict]) -> dict[str, int]:
+    return {
+        "documentsCount": len(documents) + len(errors),
+        "validDocumentsCount": len(documents),
+        "erroneousDocumentsCount": len(errors),
+        "transactionsCount": sum(d.get("statistics", {}).get("transactionsCount", 0) for d in documents),
+    }
+
+
+def task_results(results: dict, ids: set[str] | None, *, show_stats: bool) -> dict[str, Any]:
+    """A task's results limited to the documents in `ids` (a page), statistics only when asked for."""
+    documents = [d for d in results["documents"] if ids is None or d["id"] in ids]
+    errors = [e for e in results["errors"] if ids is None or e["id"] in ids]
+    body: dict[str, Any] = {"projectName": results["projectName"], "deploymentName": results["deploymentName"]}
+    if show_stats:
+        body["statistics"] = _page_stats(documents, errors)
+        body["documents"] = documents
+    else:
+        body["documents"] = [{k: v for k, v in d.items() if k != "statistics"} for d in documents]
+    body["errors"] = errors
+    return body
+
+
+def analyze_job(job, *, show_stats: bool, top: int | None, skip: int, next_link) -> dict[str, Any]:
+    """Azure's `AnalyzeTextJobState`, documents paged by `top`/`skip`."""
+    all_ids = [d["id"] for d in job.documents]
+    page = all_ids[skip : skip + top] if top is not None else all_ids[skip:]
+    ids = set(page)
+    items, counts = [], {"completed": 0, "failed": 0, "inProgress": 0}
+    for task in job.tasks:
+        status = task.get("status", "notStarted")
+        if status == "succeeded":
+            counts["completed"] += 1
+        elif status == "failed":
+            counts["failed"] += 1
+        else:
+            counts["inProgress"] += 1
+        item: dict[str, Any] = {
+            "kind": "CustomEntityRecognitionLROResults",
+            "taskName": task["taskName"],
+            "lastUpdateDateTime": task.get("lastUpdateDateTime") or azure_datetime(job.updated_at),
+            "status": status,
+        }
+        if task.get("results"):
+            item["results"] = task_results(task["results"], ids, show_stats=show_stats)
+        items.append(item)
+    body: dict[str, Any] = {"jobId": job.job_id}
+    if job.display_name:
+        body["displayName"] = job.display_name
+    body.update(
+        {
+            "createdDateTime": azure_datetime(job.created_at),
+            "lastUpdatedDateTime": azure_datetime(job.updated_at),
+            "expirationDateTime": azure_datetime(job.expires_at),
+            "status": job.status,
+            "errors": job.errors,
+        }
+    )
+    if show_stats:
+        texts = {d["id"]: d["text"] for d in job.documents}
+        valid = [i for i in page if texts[i].strip()]
+        body["statistics"] = {
+            "documentsCount": len(page),
+            "validDocumentsCount": len(valid),
+            "erroneousDocumentsCount": len(page) - len(valid),
+            "transactionsCount": sum(max(1, -(-len(texts[i]) // 1000)) for i in valid),
+        }
+    body["tasks"] = {**counts, "total": len(job.tasks), "items": items}
+    if top is not None and skip + top < len(all_ids):
+        body["nextLink"] = next_link(skip + top, top)
+    return body

@@ -14,7 +14,7 @@ from annotation.models import JobKind
 from annotation.services.imports import project_import
 from annotation.services.jobs import job_record
 from modeling.models import TrainedModel
-from studio.exceptions import ApplicationError
+from studio.exceptions import ApplicationError, Conflict
 
 
 def model_directory(model: TrainedModel) -> Path:
@@ -27,6 +27,14 @@ def model_file(model: TrainedModel) -> Path:
 
 @transaction.atomic
 def trained_model_delete(*, model: TrainedModel) -> None:
+    """Deletes the model and its files; refused while a deployment serves it."""
+    names = list(model.deployments.values_list("name", flat=True))
+    if names:
+        raise Conflict(
+            f"Model '{model.label}' is deployed as {', '.join(names)}; delete those deployments or deploy "
+            "another model there first.",
+            innererror_code="Conflict",
+        )
     folder = model_directory(model)
     model.delete()
     transaction.on_commit(lambda: shutil.rmtree(folder, ignore_errors=True))

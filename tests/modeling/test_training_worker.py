@@ -13,6 +13,7 @@ from tests.modeling.conftest import wait_for
 from tests.modeling.factories import loan_project
 
 pytestmark = pytest.mark.slow
+FAST_MANUAL = {"modelLabel": "m1", "trainingConfigVersion": "2026-11-01-fast", "evaluationOptions": {"kind": "manual"}}
 
 
 def job_url(response) -> str:
@@ -22,8 +23,7 @@ def job_url(response) -> str:
 
 def test_real_training_job_produces_an_evaluated_model(api, worker):
     api.post("/projects/loans/:import", loan_project(documents=30, test_every=5))
-    url = job_url(api.post("/projects/loans/:train", {
-        "modelLabel": "m1", "trainingConfigVersion": "2026-11-01-fast", "evaluationOptions": {"kind": "manual"}}))  # fmt: skip
+    url = job_url(api.post("/projects/loans/:train", FAST_MANUAL))
     seen_running = []
 
     def finished():
@@ -53,8 +53,7 @@ def test_real_training_job_produces_an_evaluated_model(api, worker):
 
 def test_cancel_stops_a_running_job(api, worker):
     api.post("/projects/loans/:import", loan_project(documents=200, test_every=5))
-    url = job_url(api.post("/projects/loans/:train", {
-        "modelLabel": "m1", "trainingConfigVersion": "2026-11-01-fast", "evaluationOptions": {"kind": "manual"}}))  # fmt: skip
+    url = job_url(api.post("/projects/loans/:train", FAST_MANUAL))
     wait_for(lambda: api.get_absolute(url).json()["status"] == "running", timeout=120, what="the job to run")
     cancel = url.replace("?", "/:cancel?")
     assert api.client.post(cancel, headers=api._headers()).status_code == 202

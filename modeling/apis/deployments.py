@@ -1,0 +1,72 @@
+"""Azure authoring API for deployments: list, get, deploy (PUT), delete, swap, and their jobs."""
+
+from __future__ import annotations
+
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from annotation import selectors as annotation_selectors
+from annotation.apis.authoring import accepted
+from annotation.apis.serializers import job_state
+from annotation.models import AuthoringJob, JobKind
+from annotation.permissions import Action
+from modeling.apis import serializers
+from modeling.services import deployments as services
+from studio.api import AzureAPIView, paged
+from studio.exceptions import InvalidInput, NotFound
+
+
+class DeploymentListApi(AzureAPIView):
+    def get(self, request: Request, project_name: str) -> Response:
+        project = annotation_selectors.project_get(user=request.user, name=project_name)
+        items = [serializers.deployment(d) for d in project.deployments.select_related("trained_model")]
+        return Response(paged(request, items))
+
+
+class DeploymentApi(AzureAPIView):
+    def get(self, request: Request, project_name: str, deployment_name: str) -> Response:
+        project = annotation_selectors.project_get(user=request.user, name=project_name)
+        return Response(serializers.deployment(services._deployment(project, deployment_name)))
+
+    def put(self, request: Request, project_name: str, deployment_name: str) -> Response:
+        project = annotation_selectors.project_get(user=request.user, name=project_name, action=Action.MANAGE)
+        body = request.data if isinstance(request.data, dict) else {}
+        if not body.get("trainedModelLabel"):
+            raise InvalidInput("Missing required field 'trainedModelLabel'.", target="trainedModelLabel")
+        _, job = services.deployment_deploy(
+            user=request.user, project=project, name=deployment_name, model_label=body["trainedModelLabel"]
+        )
+        return accepted(request, f"projects/{project_name}/deployments/{deployment_name}/jobs/{job.job_id}")
+
+    def delete(self, request: Request, project_name: str, deployment_name: str) -> Response:
+        project = annotation_selectors.project_get(user=request.user, name=project_name, action=Action.MANAGE)
+        job = services.deployment_delete(user=request.user, project=project, name=deployment_name)
+        return accepted(request, f"projects/{project_name}/deployments/{deployment_name}/jobs/{job.job_id}")
+
+
+class SwapApi(AzureAPIView):
+    def post(self, request: Request, project_name: str) -> Response:
+        project = annotation_selectors.project_get(user=request.user, name=project_name, action=Action.MANAGE)
+        body = request.data if isinstance(request.data, dict) else {}
+        job = services.deployments_swap(
+            user=request.user,
+            project=project,
+            first=body.get("firstDeploymentName", ""),
+            second=body.get("secondDeploymentName", ""),
+        )
+        return accepted(request, f"projects/{project_name}/deployments/swap/jobs/{job.job_id}")
+
+
+class DeploymentJobApi(AzureAPIView):
+    kinds = (JobKind.DEPLOYMENT,)
+
+    def get(self, request: Request, project_name: str, job_id: str, deployment_name: str | None = None) -> Response:
+        annotation_selectors.project_get(user=request.user, name=project_name)
+        job = AuthoringJob.objects.filter(job_id=job_id, kind__in=self.kinds, project_name=project_name).first()
+        if job is None:
+            raise NotFound(f"The job '{job_id}' could not be found.", innererror_code="OperationNotFound")
+        return Response(job_state(job))
+
+
+class SwapJobApi(DeploymentJobApi):
+    kinds = (JobKind.SWAP,)
