@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from collections import Counter
+from dataclasses import dataclass, field
 
-from annotation.models import Document, EntityType, Label, Membership, Project
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+
+from annotation.models import Activity, Dataset, Document, EntityType, Label, Membership, Project
 from annotation.permissions import Action, require
 from studio.exceptions import NotFound
 
@@ -71,3 +74,161 @@ def document_get(*, project: Project, document_id: int) -> Document:
 
 def label_list(*, document: Document) -> QuerySet[Label]:
     return document.labels.select_related("entity_type").order_by("start")
+
+
+def project_list_for_user(*, user) -> QuerySet[Project]:
+    """The project list page: counts plus the user's own role in each project."""
+    role = Membership.objects.filter(project=OuterRef("pk"), user=user).values("role")[:1]
+    return project_list_with_counts(user=user).annotate(my_role=Subquery(role))
+
+
+def membership_list(*, project: Project) -> QuerySet[Membership]:
+    return project.memberships.select_related("user").order_by("user__username")
+
+
+def activity_list(*, project: Project, limit: int = 10) -> QuerySet[Activity]:
+    return project.activities.select_related("user").order_by("-created_at", "-id")[:limit]
+
+
+def entity_type_get(*, project: Project, entity_type_id: int) -> EntityType:
+    entity_type = entity_type_list(project=project).filter(pk=entity_type_id).first()
+    if entity_type is None:
+        raise NotFound(f"Entity type {entity_type_id} does not exist in project '{project.name}'.")
+    return entity_type
+
+
+def entity_type_usage(*, entity_type: EntityType) -> tuple[int, int]:
+    """(labels, documents) of this type: what deleting it would take with it."""
+    labels = entity_type.labels.all()
+    return labels.count(), labels.values("document_id").distinct().count()
+
+
+def document_label_counts(*, document_ids: list[int]) -> dict[int, list[tuple[EntityType, int]]]:
+    """Per document, its label count per entity type (in schema order): for list pages, in two queries."""
+    rows = (
+        Label.objects.filter(document_id__in=document_ids)
+        .values_list("document_id", "entity_type_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    counts: dict[int, dict[int, int]] = {}
+    type_ids: set[int] = set()
+    for document_id, type_id, n in rows:
+        counts.setdefault(document_id, {})[type_id] = n
+        type_ids.add(type_id)
+    types = list(EntityType.objects.filter(pk__in=type_ids).order_by("order", "id"))
+    return {
+        document_id: [(t, by_type[t.pk]) for t in types if t.pk in by_type] for document_id, by_type in counts.items()
+    }
+
+
+@dataclass
+class TypeDistribution:
+    """One entity type's labels and labeled documents per dataset."""
+
+    entity_type: EntityType
+    train_labels: int = 0
+    test_labels: int = 0
+    unassigned_labels: int = 0
+    train_documents: int = 0
+    test_documents: int = 0
+    unassigned_documents: int = 0
+
+    @property
+    def labels(self) -> int:
+        return self.train_labels + self.test_labels + self.unassigned_labels
+
+    @property
+    def documents(self) -> int:
+        return self.train_documents + self.test_documents + self.unassigned_documents
+
+    @property
+    def warning(self) -> str:
+        """Why training or evaluation would be weak for this type, or ""."""
+        if not self.labels:
+            return "No labels yet: the model cannot learn this type."
+        if not self.train_labels:
+            return "No labels in Train: the model cannot learn this type."
+        if not self.test_labels:
+            return "No labels in Test: the evaluation cannot measure this type."
+        return ""
+
+
+@dataclass
+class Distribution:
+    documents: dict[str, int] = field(default_factory=dict)  # per dataset ("Train", "Test", "")
+    labeled_documents: dict[str, int] = field(default_factory=dict)
+    types: list[TypeDistribution] = field(default_factory=list)
+
+    @property
+    def train(self) -> int:
+        return self.documents.get(Dataset.TRAIN, 0)
+
+    @property
+    def test(self) -> int:
+        return self.documents.get(Dataset.TEST, 0)
+
+    @property
+    def unassigned(self) -> int:
+        return self.documents.get(Dataset.UNASSIGNED, 0)
+
+    @property
+    def total(self) -> int:
+        return sum(self.documents.values())
+
+    @property
+    def labeled(self) -> int:
+        return sum(self.labeled_documents.values())
+
+    @property
+    def labels(self) -> int:
+        return sum(t.labels for t in self.types)
+
+    @property
+    def unassigned_labels(self) -> int:
+        return sum(t.unassigned_labels for t in self.types)
+
+    @property
+    def max_total_labels(self) -> int:
+        return max((t.labels for t in self.types), default=0)
+
+    @property
+    def max_labels(self) -> int:
+        return max((max(t.train_labels, t.test_labels, t.unassigned_labels) for t in self.types), default=0)
+
+    @property
+    def max_documents(self) -> int:
+        return max((max(t.train_documents, t.test_documents, t.unassigned_documents) for t in self.types), default=0)
+
+
+def dataset_distribution(*, project: Project, assignments: dict[int, str] | None = None) -> Distribution:
+    """Documents per dataset and, per entity type, labels and labeled documents per dataset.
+
+    `assignments` (document id -> dataset) overrides documents' current datasets: a split's preview.
+    """
+    datasets = dict(project.documents.values_list("pk", "dataset"))
+    if assignments:
+        datasets.update(assignments)
+    rows = {t.pk: TypeDistribution(t) for t in project.entity_types.order_by("order", "id")}
+    labeled: set[int] = set()
+    pairs = (
+        Label.objects.filter(document__project=project)
+        .values_list("document_id", "entity_type_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    suffix = {Dataset.TRAIN: "train", Dataset.TEST: "test", Dataset.UNASSIGNED: "unassigned"}
+    for document_id, type_id, n in pairs:
+        row, name = rows[type_id], suffix[datasets[document_id]]
+        setattr(row, f"{name}_labels", getattr(row, f"{name}_labels") + n)
+        setattr(row, f"{name}_documents", getattr(row, f"{name}_documents") + 1)
+        labeled.add(document_id)
+    return Distribution(
+        documents=dict(Counter(datasets.values())),
+        labeled_documents=dict(Counter(datasets[pk] for pk in labeled)),
+        types=list(rows.values()),
+    )
+
+
+def label_count(*, documents: QuerySet[Document]) -> int:
+    return Label.objects.filter(document__in=documents.values("pk")).count()

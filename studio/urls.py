@@ -13,4 +13,5 @@ urlpatterns = [
     path("", include("modeling.apis.urls")),
     path("", include("modeling.apis.runtime_urls")),
     path("", include("annotation.urls")),
+    path("", include("modeling.urls")),
 ]

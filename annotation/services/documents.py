@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.db.models import QuerySet
 
 from annotation.models import Dataset, Document, Project
 from annotation.services.activity import activity_record
@@ -37,5 +38,26 @@ def documents_delete(*, project: Project, user, document_ids: list[int]) -> int:
     documents = project.documents.filter(pk__in=document_ids)
     count = documents.count()
     documents.delete()
+    activity_record(project=project, user=user, verb="deleted", summary=f"deleted {count} documents")
+    return count
+
+
+@transaction.atomic
+def documents_assign_dataset_matching(*, project: Project, user, documents: QuerySet[Document], dataset: str) -> int:
+    """Like `documents_assign_dataset`, for every document a filter matches (no id list, so no size limit)."""
+    _check_dataset(dataset)
+    count = project.documents.filter(pk__in=documents.values("pk")).update(dataset=dataset)
+    activity_record(
+        project=project, user=user, verb="dataset", summary=f"assigned {count} documents to {dataset or 'unassigned'}"
+    )
+    return count
+
+
+@transaction.atomic
+def documents_delete_matching(*, project: Project, user, documents: QuerySet[Document]) -> int:
+    """Like `documents_delete`, for every document a filter matches."""
+    matching = project.documents.filter(pk__in=documents.values("pk"))
+    count = matching.count()
+    matching.delete()
     activity_record(project=project, user=user, verb="deleted", summary=f"deleted {count} documents")
     return count

@@ -1,0 +1,52 @@
+"""What templates may know about the signed-in user's role in the project a page's URL names.
+
+Pages under `/projects/<project_name>/...` get `project_perms` (role and one flag per action) so they can hide
+controls the role cannot use; the server still checks every request (`selectors.project_get`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.functional import SimpleLazyObject
+
+from annotation.models import Project, Role
+from annotation.permissions import Action, can, role_of
+
+
+@dataclass(frozen=True)
+class ProjectPermissions:
+    role: str | None  # "owner", "annotator", "viewer", or None for non-members
+    view: bool = False
+    label: bool = False
+    upload: bool = False
+    assign_dataset: bool = False
+    manage: bool = False
+
+    @property
+    def role_label(self) -> str:
+        return Role(self.role).label if self.role else ""
+
+
+NONE = ProjectPermissions(role=None)
+
+
+def project_permissions_for(user, project: Project) -> ProjectPermissions:
+    return ProjectPermissions(
+        role=role_of(user, project),
+        **{action.value: can(user, project, action) for action in Action},
+    )
+
+
+def project_permissions(request) -> dict:
+    match = getattr(request, "resolver_match", None)
+    name = match.kwargs.get("project_name") if match else None
+    user = getattr(request, "user", None)
+    if not name or user is None or not user.is_authenticated:
+        return {}
+
+    def compute() -> ProjectPermissions:
+        project = Project.objects.filter(name=name).first()
+        return project_permissions_for(user, project) if project else NONE
+
+    return {"project_perms": SimpleLazyObject(compute)}

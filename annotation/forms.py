@@ -1,0 +1,228 @@
+"""Page forms: they parse and type what a person typed. Domain rules (name limits, shortcut clashes, roles)
+live in the services, whose errors views attach to the field they name (`attach_error`)."""
+
+from __future__ import annotations
+
+from django import forms
+
+from annotation.models import Dataset, Role
+from annotation.services.splits import SplitScope
+from annotation.services.uploads import FORMAT_NAMES, UploadFormat
+from studio.exceptions import ApplicationError
+
+LANGUAGES = [
+    ("en-us", "English (US)"),
+    ("en", "English"),
+    ("de", "German"),
+    ("fr", "French"),
+    ("es", "Spanish"),
+    ("it", "Italian"),
+    ("pt", "Portuguese"),
+    ("nl", "Dutch"),
+    ("ja", "Japanese"),
+    ("zh-hans", "Chinese (Simplified)"),
+    ("ko", "Korean"),
+    ("ar", "Arabic"),
+    ("hi", "Hindi"),
+    ("ru", "Russian"),
+    ("tr", "Turkish"),
+    ("pl", "Polish"),
+]
+
+
+def attach_error(form: forms.Form, error: ApplicationError) -> None:
+    """Shows a service's error on the field it is about, else above the form; lists details too."""
+    field = error.target if error.target in form.fields else None
+    form.add_error(field, error.message)
+
+
+class ProjectCreateForm(forms.Form):
+    name = forms.CharField(
+        max_length=50,
+        help_text="Letters, digits, '_', '.' and '-'; up to 50 characters. It cannot be changed later.",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "pattern": r"[A-Za-z0-9_.\-]+"}),
+    )
+    language = forms.ChoiceField(choices=LANGUAGES, initial="en-us", help_text="The language of most documents.")
+    multilingual = forms.BooleanField(
+        required=False, help_text="Documents in several languages (each document can name its own)."
+    )
+    description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ProjectSettingsForm(forms.Form):
+    language = forms.ChoiceField(choices=LANGUAGES)
+    multilingual = forms.BooleanField(required=False, help_text="Documents in several languages.")
+    description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        current = (self.initial or {}).get("language")
+        if current and current not in dict(LANGUAGES):  # an imported project may use any BCP-47 code
+            self.fields["language"].choices = [(current, current), *LANGUAGES]
+
+
+class ProjectDeleteForm(forms.Form):
+    """Deleting a project asks for its name, typed exactly."""
+
+    confirm_name = forms.CharField(
+        strip=False,
+        label="Type the project name to confirm",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+
+    def __init__(self, *args, project_name: str, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.project_name = project_name
+
+    def clean_confirm_name(self) -> str:
+        value = self.cleaned_data["confirm_name"]
+        if value != self.project_name:
+            raise forms.ValidationError(f"Type '{self.project_name}' exactly to delete the project.")
+        return value
+
+
+class MemberForm(forms.Form):
+    username = forms.CharField(max_length=150, widget=forms.TextInput(attrs={"autocomplete": "off"}))
+    role = forms.ChoiceField(choices=Role.choices, initial=Role.ANNOTATOR)
+
+
+class EntityTypeForm(forms.Form):
+    name = forms.CharField(max_length=50, widget=forms.TextInput(attrs={"autocomplete": "off"}))
+    color = forms.CharField(required=False, max_length=7, widget=forms.TextInput(attrs={"type": "color"}))
+    shortcut = forms.CharField(
+        required=False,
+        max_length=1,
+        strip=False,
+        help_text="One key that picks this type in the labeling view (optional).",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "size": 2, "class": "key-input"}),
+    )
+
+
+class EntityTypeDeleteForm(forms.Form):
+    confirm = forms.BooleanField(label="Yes, delete this entity type and its labels")
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files; empty ones pass here so the upload's reader can say which file is empty."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        kwargs.setdefault("allow_empty_file", True)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        items = [item for item in (data if isinstance(data, list | tuple) else [data]) if item]
+        if not items and self.required:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
+        return [super(MultipleFileField, self).clean(item, initial) for item in items]
+
+
+class UploadForm(forms.Form):
+    files = MultipleFileField(
+        help_text=".txt files, a .zip, an Azure project file (.json), JSONL or CoNLL. Several files at once are fine."
+    )
+    format = forms.ChoiceField(choices=list(FORMAT_NAMES.items()), initial=UploadFormat.AUTO)
+    per_sentence = forms.BooleanField(
+        required=False,
+        label="One document per sentence",
+        help_text="For CoNLL files without -DOCSTART- lines (such as WNUT17): each sentence becomes a document.",
+    )
+
+
+STATUS_CHOICES = [("", "All documents"), ("labeled", "Labeled"), ("unlabeled", "Unlabeled")]
+DATASET_FILTER_CHOICES = [("", "Any dataset"), ("Train", "Train"), ("Test", "Test"), ("none", "Unassigned")]
+
+
+class DocumentFilterForm(forms.Form):
+    """The documents list's filters (GET); invalid values are ignored rather than refused."""
+
+    q = forms.CharField(required=False, label="Search", widget=forms.TextInput(attrs={"type": "search"}))
+    status = forms.ChoiceField(required=False, choices=STATUS_CHOICES, label="Status")
+    dataset = forms.ChoiceField(required=False, choices=DATASET_FILTER_CHOICES, label="Dataset")
+    type = forms.TypedChoiceField(required=False, coerce=int, empty_value=None, label="Has entity type")
+
+    def __init__(self, *args, entity_types=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["type"].choices = [("", "Any entity type")] + [(str(t.pk), t.name) for t in entity_types]
+
+    def selector_filters(self) -> dict:
+        """Keyword arguments for `selectors.document_list`."""
+        self.is_valid()  # fills cleaned_data with the fields that are valid; the others are left out
+        data = getattr(self, "cleaned_data", {})
+        return {
+            "search": (data.get("q") or "").strip(),
+            "labeled": {"labeled": True, "unlabeled": False}.get(data.get("status") or ""),
+            "dataset": {"Train": Dataset.TRAIN, "Test": Dataset.TEST, "none": Dataset.UNASSIGNED}.get(
+                data.get("dataset") or ""
+            ),
+            "entity_type_id": data.get("type"),
+        }
+
+    def active(self) -> bool:
+        return any(value not in (None, "") for value in self.selector_filters().values())
+
+
+class IdListField(forms.Field):
+    """Document ids from repeated `ids` inputs; the services only ever touch the project's own documents."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value) -> list[int]:
+        try:
+            return sorted({int(item) for item in value or []})
+        except (TypeError, ValueError):
+            raise forms.ValidationError("Document ids must be numbers.") from None
+
+
+BULK_DATASETS = [("Train", "Train"), ("Test", "Test"), ("none", "Unassigned")]
+
+
+class BulkForm(forms.Form):
+    """A bulk action on the selected documents, or on every document matching the filter."""
+
+    action = forms.ChoiceField(choices=[("assign", "Assign to dataset"), ("delete", "Delete")])
+    to_dataset = forms.ChoiceField(required=False, choices=BULK_DATASETS, label="Dataset")
+    ids = IdListField(required=False)
+    scope = forms.ChoiceField(required=False, choices=[("selected", "selected"), ("filter", "filter")])
+    confirm = forms.BooleanField(required=False)
+
+    def dataset_value(self) -> str:
+        value = self.cleaned_data["to_dataset"]
+        return Dataset.UNASSIGNED if value == "none" else value
+
+    def clean(self):
+        data = super().clean()
+        if data.get("action") == "assign" and not data.get("to_dataset"):
+            raise forms.ValidationError("Choose the dataset to assign.")
+        if data.get("scope", "selected") != "filter" and not data.get("ids"):
+            raise forms.ValidationError("Select at least one document.")
+        return data
+
+
+class SplitForm(forms.Form):
+    test_percent = forms.IntegerField(
+        min_value=1, max_value=99, initial=20, label="Test share (%)", help_text="Azure suggests 20%."
+    )
+    seed = forms.IntegerField(
+        min_value=0, max_value=2**31 - 1, initial=42, help_text="The same seed always gives the same split."
+    )
+    scope = forms.ChoiceField(
+        choices=[
+            (SplitScope.UNASSIGNED, "Only unassigned documents"),
+            (SplitScope.ALL, "All documents (reassigns Train and Test)"),
+        ],
+        initial=SplitScope.UNASSIGNED,
+        widget=forms.RadioSelect,
+        label="Documents to split",
+    )
+    stratify = forms.BooleanField(
+        required=False,
+        initial=True,
+        label="Balance entity types",
+        help_text="Keeps rare entity types in both Train and Test where possible.",
+    )
+    fingerprint = forms.CharField(required=False, widget=forms.HiddenInput)

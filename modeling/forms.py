@@ -1,0 +1,98 @@
+"""The train form: it parses what the owner chose. Whether the project can be trained (labels, a running job,
+the model limit, percentages that add up) is `training_job_start`'s to decide; its errors reach the page."""
+
+from __future__ import annotations
+
+from django import forms
+
+from annotation import limits
+from modeling import config as configs
+from studio.exceptions import ApplicationError
+
+NEW, OVERWRITE = "new", "overwrite"
+PERCENTAGE, MANUAL = "percentage", "manual"
+
+
+class TrainForm(forms.Form):
+    target = forms.ChoiceField(
+        choices=[(NEW, "Train a new model"), (OVERWRITE, "Overwrite an existing model")],
+        initial=NEW,
+        widget=forms.RadioSelect,
+        label="Model",
+    )
+    model_label = forms.CharField(
+        max_length=limits.NAME_MAX,
+        required=False,
+        label="Model name",
+        help_text="Letters, digits, '_', '.' and '-'; up to 50 characters.",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "pattern": r"[A-Za-z0-9_.\-]+"}),
+    )
+    overwrite_label = forms.ChoiceField(required=False, label="Model to overwrite")
+    config_version = forms.ChoiceField(
+        initial=configs.DEFAULT_VERSION, widget=forms.RadioSelect, label="Training configuration"
+    )
+    split = forms.ChoiceField(
+        choices=[(PERCENTAGE, "Automatically split the training documents"), (MANUAL, "Use a manual split")],
+        initial=PERCENTAGE,
+        widget=forms.RadioSelect,
+        label="Evaluation",
+    )
+    train_percent = forms.IntegerField(min_value=1, max_value=99, initial=80, required=False, label="Training")
+    test_percent = forms.IntegerField(min_value=1, max_value=99, initial=20, required=False, label="Testing")
+
+    def __init__(self, *args, existing_labels: list[str], test_documents: int, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.existing_labels = existing_labels
+        self.test_documents = test_documents
+        self.fields["overwrite_label"].choices = [("", "Choose a model…"), *((x, x) for x in existing_labels)]
+        self.fields["config_version"].choices = [
+            (version, f"{version} (default)" if version == configs.DEFAULT_VERSION else version)
+            for version in configs.CONFIGS
+        ]
+        if not existing_labels:
+            self.fields["target"].disabled = True
+            self.fields["target"].widget.attrs["data-no-models"] = "true"
+
+    def clean_model_label(self) -> str:
+        label = self.cleaned_data["model_label"].strip()
+        if label:
+            try:
+                limits.check_name(label, what="Model")
+            except ApplicationError as error:
+                raise forms.ValidationError(error.message) from None
+        return label
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("target", NEW) == NEW:
+            label = data.get("model_label")
+            if not label and "model_label" not in self.errors:
+                self.add_error("model_label", "Name the new model.")
+            elif label in self.existing_labels:
+                self.add_error(
+                    "model_label",
+                    f"A model named '{label}' already exists. Choose “Overwrite an existing model” to replace it, "
+                    "or pick another name.",
+                )
+        elif not data.get("overwrite_label"):
+            self.add_error("overwrite_label", "Choose the model to overwrite.")
+        if data.get("split") == MANUAL and not self.test_documents:
+            self.add_error("split", "No documents are assigned to Test, so a manual split has nothing to test on.")
+        return data
+
+    @property
+    def chosen_label(self) -> str:
+        data = self.cleaned_data
+        return data["overwrite_label"] if data.get("target") == OVERWRITE else data["model_label"]
+
+    @property
+    def evaluation_options(self) -> dict:
+        """Azure's `evaluationOptions`; the service checks that the percentages add up to 100."""
+        data = self.cleaned_data
+        if data["split"] == MANUAL:
+            return {"kind": MANUAL}
+        return {
+            "kind": PERCENTAGE,
+            "trainingSplitPercentage": data.get("train_percent") if data.get("train_percent") is not None else 80,
+            "testingSplitPercentage": data.get("test_percent") if data.get("test_percent") is not None else 20,
+        }

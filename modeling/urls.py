@@ -1,0 +1,24 @@
+"""Pages for training and models, under /projects/<name>/ (the Azure JSON API lives in modeling.apis.urls)."""
+
+from django.urls import path
+
+from modeling.views import dashboard, models, training
+
+P = "projects/<str:project_name>"
+M = f"{P}/models/<str:label>"
+J = f"{P}/train/jobs/<str:job_id>"
+
+urlpatterns = [
+    path(f"{P}/train/", training.training_start, name="training-start"),
+    path(f"{P}/train/jobs/", training.training_job_list, name="training-job-list"),
+    path(f"{J}/", training.training_job_detail, name="training-job-detail"),
+    path(f"{J}/progress.json", training.training_job_progress, name="training-job-progress"),
+    path(f"{J}/cancel/", training.training_job_cancel, name="training-job-cancel"),
+    path(f"{P}/models/", models.model_list, name="model-list"),
+    path(f"{M}/", dashboard.model_overview, name="model-overview"),
+    path(f"{M}/entities/", dashboard.model_entities, name="model-entities"),
+    path(f"{M}/confusion-matrix/", dashboard.model_confusion, name="model-confusion"),
+    path(f"{M}/test-set/", dashboard.model_test_set, name="model-test-set"),
+    path(f"{M}/delete/", models.model_delete, name="model-delete"),
+    path(f"{M}/load-snapshot/", models.model_load_snapshot, name="model-load-snapshot"),
+]

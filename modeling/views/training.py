@@ -1,0 +1,150 @@
+"""Train page, training jobs list, a job's live progress (page + JSON it polls) and cancel."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from annotation import limits
+from annotation import selectors as annotation_selectors
+from annotation.permissions import Action, can
+from annotation.views.pages import form_data, render_project
+from modeling import config as configs
+from modeling import selectors
+from modeling.apis.serializers import training_job_state
+from modeling.forms import OVERWRITE, TrainForm
+from modeling.models import ACTIVE_STATUSES, JobStatus, TrainingJob
+from modeling.services import training as training_services
+from modeling.views import presenters
+from studio.exceptions import ApplicationError
+
+POLL_MILLISECONDS = 1500
+RECENT_JOBS = 50
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def training_start(request, project_name: str):
+    action = Action.MANAGE if request.method == "POST" else Action.VIEW
+    project = annotation_selectors.project_get(user=request.user, name=project_name, action=action)
+    if not can(request.user, project, Action.MANAGE):
+        return render_project(request, "modeling/train.html", project, active="train", allowed=False)
+    existing = list(selectors.trained_model_list(project=project).values_list("label", flat=True))
+    distribution = annotation_selectors.dataset_distribution(project=project)
+    retrain = request.GET.get("retrain")
+    initial = {"target": OVERWRITE, "overwrite_label": retrain} if retrain in existing else {}
+    form = TrainForm(*form_data(request), initial=initial, existing_labels=existing, test_documents=distribution.test)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                job = training_services.training_job_start(
+                    user=request.user,
+                    project=project,
+                    model_label=form.chosen_label,
+                    training_config_version=form.cleaned_data["config_version"],
+                    evaluation_options=form.evaluation_options,
+                )
+            except ApplicationError as error:
+                messages.error(request, error.message)
+                status = error.status
+            else:
+                messages.success(request, f"Training of model '{job.model_label}' has started.")
+                return redirect("training-job-detail", project_name=project.name, job_id=job.job_id)
+        else:
+            status = 400
+    active_job = selectors.training_job_list(project=project).filter(status__in=ACTIVE_STATUSES).first()
+    return render_project(
+        request,
+        "modeling/train.html",
+        project,
+        active="train",
+        status=status,
+        allowed=True,
+        form=form,
+        configs=[
+            {"version": v, "description": c.description, "default": v == configs.DEFAULT_VERSION}
+            for v, c in configs.CONFIGS.items()
+        ],
+        distribution=distribution,
+        existing=existing,
+        active_job=active_job,
+        limits={"models": limits.MODELS_MAX, "documents": limits.TRAINING_DOCUMENTS_MIN},
+    )
+
+
+@login_required
+@require_GET
+def training_job_list(request, project_name: str):
+    project = annotation_selectors.project_get(user=request.user, name=project_name)
+    jobs = list(selectors.training_job_list(project=project).select_related("created_by")[:RECENT_JOBS])
+    return render_project(
+        request,
+        "modeling/job_list.html",
+        project,
+        active="train",
+        rows=presenters.job_rows(jobs, timezone.now()),
+    )
+
+
+@login_required
+@require_GET
+def training_job_detail(request, project_name: str, job_id: str):
+    project = annotation_selectors.project_get(user=request.user, name=project_name)
+    job = selectors.training_job_get(project=project, job_id=job_id)
+    return render_project(
+        request,
+        "modeling/job_detail.html",
+        project,
+        active="train",
+        job=job,
+        status_label=presenters.STATUS_LABELS.get(job.status, job.status),
+        state=_job_payload(request, project, job),
+        total_epochs=configs.CONFIGS[job.training_config_version].max_epochs
+        if job.training_config_version in configs.CONFIGS
+        else None,
+        poll_ms=POLL_MILLISECONDS,
+    )
+
+
+@login_required
+@require_GET
+def training_job_progress(request, project_name: str, job_id: str):
+    """The job in Azure's shape plus the loss curve and the model's page once it exists: what the page polls."""
+    project = annotation_selectors.project_get(user=request.user, name=project_name)
+    job = selectors.training_job_get(project=project, job_id=job_id)
+    return JsonResponse(_job_payload(request, project, job), headers={"Cache-Control": "no-store"})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def training_job_cancel(request, project_name: str, job_id: str):
+    project = annotation_selectors.project_get(user=request.user, name=project_name, action=Action.MANAGE)
+    job = selectors.training_job_get(project=project, job_id=job_id)
+    if request.method == "GET":
+        return render_project(request, "modeling/job_cancel.html", project, active="train", job=job)
+    job = training_services.training_job_cancel(job=job)
+    if job.status == JobStatus.CANCELLED:
+        messages.success(request, f"Training of model '{job.model_label}' was cancelled.")
+    elif job.status == JobStatus.CANCELLING:
+        messages.info(request, f"Cancelling the training of model '{job.model_label}': it stops within moments.")
+    else:
+        messages.warning(request, f"The job had already {job.status}; there was nothing to cancel.")
+    return redirect("training-job-detail", project_name=project.name, job_id=job.job_id)
+
+
+def _job_payload(request, project, job: TrainingJob) -> dict:
+    model_url = None
+    if job.status == JobStatus.SUCCEEDED and project.trained_models.filter(label=job.model_label).exists():
+        model_url = reverse("model-overview", args=[project.name, job.model_label])
+    return {
+        **training_job_state(job),
+        "progress": job.progress or {},
+        "modelUrl": model_url,
+        "canCancel": can(request.user, project, Action.MANAGE),
+    }

@@ -1,0 +1,37 @@
+// The train form: the train/test sliders always add up to 100, and only the fields of the chosen model
+// target and evaluation kind are shown. The server checks everything again.
+const form = document.querySelector("[data-train-form]");
+
+if (form) {
+  const train = form.querySelector("#id_train_percent");
+  const test = form.querySelector("#id_test_percent");
+  const trainOut = form.querySelector("#train-output");
+  const testOut = form.querySelector("#test-output");
+  const bar = form.querySelector("[data-split-train]");
+
+  const showSplit = (trainValue) => {
+    const value = Math.min(99, Math.max(1, Number(trainValue)));
+    train.value = String(value);
+    test.value = String(100 - value);
+    trainOut.textContent = `${value}%`;
+    testOut.textContent = `${100 - value}%`;
+    if (bar) bar.style.width = `${value}%`;
+  };
+  train?.addEventListener("input", () => showSplit(train.value));
+  test?.addEventListener("input", () => showSplit(100 - Number(test.value)));
+
+  const toggle = (name, attribute) => {
+    const chosen = form.querySelector(`input[name=${name}]:checked`)?.value;
+    for (const section of form.querySelectorAll(`[${attribute}]`)) {
+      section.hidden = section.getAttribute(attribute) !== chosen;
+    }
+  };
+  const update = () => {
+    toggle("target", "data-show-for-target");
+    toggle("split", "data-show-for-split");
+  };
+  for (const radio of form.querySelectorAll("input[name=target], input[name=split]")) {
+    radio.addEventListener("change", update);
+  }
+  update();
+}
