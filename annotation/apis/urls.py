@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from annotation.apis import authoring
 
@@ -14,4 +14,5 @@ urlpatterns = [
     path(f"{P}/<str:project_name>/import/jobs/<str:job_id>", authoring.ImportJobApi.as_view()),
     path(f"{P}/<str:project_name>/export/jobs/<str:job_id>", authoring.ExportJobApi.as_view()),
     path(f"{P}/<str:project_name>/export/jobs/<str:job_id>/result", authoring.ExportResultApi.as_view()),
+    path("", include("annotation.apis.ui_urls")),
 ]

@@ -1,0 +1,148 @@
+"""The labeling view's JSON API: one document, and its labels edited one at a time.
+
+Session auth with CSRF (the browser) or an API key; errors leave in Azure's shape through the shared handler.
+Offsets on this wire are code points, like the database: `static/annotation/offsets.js` converts them to and from
+the browser's UTF-16 string indices, and nothing else does.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from annotation import selectors
+from annotation.models import Document, EntityType, Label, Project
+from annotation.permissions import Action, can, role_of
+from annotation.services.documents import document_set_dataset
+from annotation.services.labels import label_create, label_delete, label_update
+from studio.exceptions import InvalidInput
+
+
+def label_json(label: Label) -> dict[str, Any]:
+    return {
+        "id": label.pk,
+        "entityTypeId": label.entity_type_id,
+        "start": label.start,
+        "end": label.end,
+        "createdBy": label.created_by.username if label.created_by_id else None,
+        "updatedBy": label.updated_by.username if label.updated_by_id else None,
+    }
+
+
+def entity_types_json(entity_types: list[EntityType]) -> list[dict[str, Any]]:
+    """The project's types; `key` is the type's shortcut, or else the first free digit, so every one of the
+    first types can be picked from the keyboard even when the schema set no shortcuts (Azure files carry none)."""
+    taken = {t.shortcut for t in entity_types if t.shortcut}
+    free = iter(d for d in "1234567890" if d not in taken)
+    return [
+        {
+            "id": t.pk,
+            "name": t.name,
+            "color": t.color,
+            "shortcut": t.shortcut,
+            "key": t.shortcut or next(free, ""),
+        }
+        for t in entity_types
+    ]
+
+
+def labels_json(document: Document) -> list[dict[str, Any]]:
+    """All the document's labels, as `label_json` has them; plain rows, as a long document has thousands."""
+    rows = selectors.label_list(document=document).values_list(
+        "pk", "entity_type_id", "start", "end", "created_by__username", "updated_by__username"
+    )
+    keys = ("id", "entityTypeId", "start", "end", "createdBy", "updatedBy")
+    return [dict(zip(keys, row, strict=True)) for row in rows]
+
+
+def document_neighbors(document: Document) -> tuple[int | None, int | None]:
+    """The previous and next documents' ids in the documents list's order (by location)."""
+    siblings = document.project.documents
+    previous = siblings.filter(location__lt=document.location).order_by("-location").values_list("pk", flat=True)
+    following = siblings.filter(location__gt=document.location).order_by("location").values_list("pk", flat=True)
+    return previous.first(), following.first()
+
+
+def document_json(document: Document, user) -> dict[str, Any]:
+    """Everything the labeling view needs about one document, also embedded in the page through `json_script`."""
+    project: Project = document.project
+    previous_id, next_id = document_neighbors(document)
+    return {
+        "id": document.pk,
+        "project": project.name,
+        "location": document.location,
+        "language": document.language or project.language,
+        "dataset": document.dataset,
+        "text": document.text,
+        "labels": labels_json(document),
+        "entityTypes": entity_types_json(list(project.entity_types.order_by("order", "id"))),
+        "previousId": previous_id,
+        "nextId": next_id,
+        "role": role_of(user, project),
+        "canLabel": can(user, project, Action.LABEL),
+        "canAssignDataset": can(user, project, Action.ASSIGN_DATASET),
+    }
+
+
+def _body(request: Request) -> dict[str, Any]:
+    if not isinstance(request.data, dict):
+        raise InvalidInput("The body must be a JSON object.", innererror_code="InvalidRequestBodyFormat")
+    return request.data
+
+
+def _document(request: Request, project_name: str, document_id: int, action: Action = Action.VIEW) -> Document:
+    project = selectors.project_get(user=request.user, name=project_name, action=action)
+    return selectors.document_get(project=project, document_id=document_id)
+
+
+class DocumentUiApi(APIView):
+    def get(self, request: Request, project_name: str, document_id: int) -> Response:
+        return Response(document_json(_document(request, project_name, document_id), request.user))
+
+    def patch(self, request: Request, project_name: str, document_id: int) -> Response:
+        body = _body(request)
+        if "dataset" not in body:
+            raise InvalidInput("Send the document's new 'dataset': 'Train', 'Test' or '' (unassigned).")
+        document = _document(request, project_name, document_id, Action.ASSIGN_DATASET)
+        document = document_set_dataset(document=document, user=request.user, dataset=body["dataset"])
+        return Response({"id": document.pk, "dataset": document.dataset})
+
+
+class LabelListUiApi(APIView):
+    def get(self, request: Request, project_name: str, document_id: int) -> Response:
+        return Response({"labels": labels_json(_document(request, project_name, document_id))})
+
+    def post(self, request: Request, project_name: str, document_id: int) -> Response:
+        body = _body(request)
+        document = _document(request, project_name, document_id, Action.LABEL)
+        label = label_create(
+            document=document,
+            user=request.user,
+            entity_type_id=body.get("entityTypeId"),
+            start=body.get("start"),
+            end=body.get("end"),
+        )
+        return Response(label_json(label), status=201)
+
+
+class LabelUiApi(APIView):
+    def patch(self, request: Request, project_name: str, document_id: int, label_id: int) -> Response:
+        body = _body(request)
+        document = _document(request, project_name, document_id, Action.LABEL)
+        label = label_update(
+            document=document,
+            user=request.user,
+            label_id=label_id,
+            entity_type_id=body.get("entityTypeId"),
+            start=body.get("start"),
+            end=body.get("end"),
+        )
+        return Response(label_json(label))
+
+    def delete(self, request: Request, project_name: str, document_id: int, label_id: int) -> Response:
+        document = _document(request, project_name, document_id, Action.LABEL)
+        label_delete(document=document, user=request.user, label_id=label_id)
+        return Response(status=204)
