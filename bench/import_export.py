@@ -39,9 +39,7 @@ def main(name: str = "wnut17") -> None:
     assert response.status_code == 202, response.content[:500]
 
     started = time.perf_counter()
-    job = client.post(
-        f"{base}/:export?api-version=2023-04-01&stringIndexType=Utf16CodeUnit", headers=headers
-    )
+    job = client.post(f"{base}/:export?api-version=2023-04-01&stringIndexType=Utf16CodeUnit", headers=headers)
     status = client.get(job["Operation-Location"], headers=headers).json()
     exported = client.get(status["resultUrl"], headers=headers).json()
     export_seconds = time.perf_counter() - started
@@ -50,7 +48,10 @@ def main(name: str = "wnut17") -> None:
 
     def labels(project):
         return {
-            d["location"]: (d.get("dataset"), sorted(tuple(sorted(l.items())) for r in d["entities"] for l in r["labels"]))
+            d["location"]: (
+                d.get("dataset"),
+                sorted(tuple(sorted(x.items())) for r in d["entities"] for x in r["labels"]),
+            )
             for d in project["assets"]["documents"]
         }
 

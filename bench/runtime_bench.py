@@ -69,8 +69,8 @@ def main() -> None:
     from django.contrib.auth import get_user_model
     from django.utils import timezone
 
-    from annotation.formats.jsonl import read_jsonl
     from annotation.formats import ProjectData
+    from annotation.formats.jsonl import read_jsonl
     from annotation.services.api_keys import api_key_create
     from annotation.services.imports import project_import
     from modeling import config as configs
@@ -83,7 +83,11 @@ def main() -> None:
     user = get_user_model().objects.create_user("bench", password="bench-password")
     key = api_key_create(user=user, name="bench")
     wiki = read_jsonl((SHARED / "datasets/wikigold/azure/wikigold.jsonl").read_bytes())[:100]
-    project = project_import(user=user, name="bench", data=ProjectData(name="bench", entity_types=["LOC", "MISC", "ORG", "PER"], documents=wiki))
+    project = project_import(
+        user=user,
+        name="bench",
+        data=ProjectData(name="bench", entity_types=["LOC", "MISC", "ORG", "PER"], documents=wiki),
+    )
     config = dataclasses.replace(configs.CONFIGS[configs.DEFAULT_VERSION], max_epochs=1)
     folder = settings.MODELS_DIR / "bench" / "m1"
     started = time.monotonic()
@@ -95,7 +99,12 @@ def main() -> None:
     )  # fmt: skip
     deployment_deploy(user=user, project=project, name="prod", model_label="m1")
 
-    lines = [line for d in read_jsonl((SHARED / "datasets/wikigold/azure/wikigold.jsonl").read_bytes())[100:] for line in d.text.split("\n") if len(line) > 40]
+    lines = [
+        line
+        for d in read_jsonl((SHARED / "datasets/wikigold/azure/wikigold.jsonl").read_bytes())[100:]
+        for line in d.text.split("\n")
+        if len(line) > 40
+    ]
     documents = lines[: args.documents]
     short = "The Mad Capsule Markets played in Tokyo with Kojima Minoru ."
 
@@ -125,8 +134,13 @@ def main() -> None:
                 time.sleep(0.2)
 
         def sync_call(text: str) -> dict:
-            body = json.dumps({"kind": "CustomEntityRecognition", "analysisInput": {"documents": [{"id": "1", "text": text}]},
-                               "parameters": {"projectName": "bench", "deploymentName": "prod"}}).encode()  # fmt: skip
+            body = json.dumps(
+                {
+                    "kind": "CustomEntityRecognition",
+                    "analysisInput": {"documents": [{"id": "1", "text": text}]},
+                    "parameters": {"projectName": "bench", "deploymentName": "prod"},
+                }
+            ).encode()
             request = urllib.request.Request(
                 f"{endpoint}/language/:analyze-text?api-version=2023-04-01", data=body, method="POST",
                 headers={"Content-Type": "application/json", "Ocp-Apim-Subscription-Key": key},
@@ -151,7 +165,9 @@ def main() -> None:
         clients = [TextAnalyticsClient(endpoint, AzureKeyCredential(key)) for _ in range(4)]
 
         def sdk_call(index: int, text: str):
-            poller = clients[index].begin_recognize_custom_entities([text], project_name="bench", deployment_name="prod")
+            poller = clients[index].begin_recognize_custom_entities(
+                [text], project_name="bench", deployment_name="prod"
+            )
             result = poller.result()
             return list(result)
 

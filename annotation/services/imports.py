@@ -72,7 +72,8 @@ def documents_import(*, user, project: Project, documents: list[DocumentData], c
     if new_categories and create_types:
         if len(types) + len(new_categories) > limits.ENTITY_TYPES_MAX:
             problems.add(
-                f"The upload would make {len(types) + len(new_categories)} entity types; the limit is {limits.ENTITY_TYPES_MAX}."
+                f"The upload would make {len(types) + len(new_categories)} entity types; "
+                f"the limit is {limits.ENTITY_TYPES_MAX}."
             )
         if not can(user, project, Action.MANAGE):
             problems.add(
