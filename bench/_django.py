@@ -1,8 +1,10 @@
 """Sets up Django for a bench script on a fresh temporary data directory (never the user's data)."""
 
+import io
 import os
 import sys
 import tempfile
+import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -21,3 +23,16 @@ def setup() -> Path:
     django.setup()
     call_command("migrate", verbosity=0)
     return data
+
+
+def dataset_zip(name: str) -> io.BytesIO:
+    """A shared dataset's Azure project as a user would upload it: labels.json plus the .txt files."""
+    folder = SHARED / "datasets" / name / "azure"
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as z:
+        z.write(folder / "labels.json", "labels.json")
+        for path in sorted((folder / "docs").iterdir()):
+            z.write(path, f"docs/{path.name}")
+    archive.seek(0)
+    archive.name = f"{name}.zip"
+    return archive

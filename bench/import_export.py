@@ -3,13 +3,11 @@
 Prints one JSON line: {"dataset", "documents", "labels", "import_seconds", "export_seconds", "round_trip_exact"}.
 """
 
-import io
 import json
 import sys
 import time
-import zipfile
 
-from _django import SHARED, setup
+from _django import SHARED, dataset_zip, setup
 
 
 def main(name: str = "wnut17") -> None:
@@ -24,13 +22,7 @@ def main(name: str = "wnut17") -> None:
     headers = {"Ocp-Apim-Subscription-Key": api_key_create(user=user, name="bench")}
     client = Client()
     folder = SHARED / "datasets" / name / "azure"
-    archive = io.BytesIO()
-    with zipfile.ZipFile(archive, "w") as z:
-        z.write(folder / "labels.json", "labels.json")
-        for path in sorted((folder / "docs").iterdir()):
-            z.write(path, f"docs/{path.name}")
-    archive.seek(0)
-    archive.name = f"{name}.zip"
+    archive = dataset_zip(name)
     base = f"/language/authoring/analyze-text/projects/{name}"
 
     started = time.perf_counter()

@@ -7,28 +7,14 @@ Prints one JSON line: {"dataset", "config", "micro_f1", "micro_precision", "micr
 """
 
 import argparse
-import io
 import json
 import os
 import subprocess
 import sys
 import time
-import zipfile
 
 import psutil
-from _django import ROOT, SHARED, setup
-
-
-def dataset_zip(name: str) -> io.BytesIO:
-    folder = SHARED / "datasets" / name / "azure"
-    archive = io.BytesIO()
-    with zipfile.ZipFile(archive, "w") as z:
-        z.write(folder / "labels.json", "labels.json")
-        for path in sorted((folder / "docs").iterdir()):
-            z.write(path, f"docs/{path.name}")
-    archive.seek(0)
-    archive.name = f"{name}.zip"
-    return archive
+from _django import ROOT, dataset_zip, setup
 
 
 def tree_rss(process: psutil.Process) -> int:

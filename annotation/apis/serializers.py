@@ -28,6 +28,7 @@ def project_metadata(project: Project) -> dict[str, Any]:
 
 
 def job_state(job: AuthoringJob, *, result_url: str | None = None) -> dict[str, Any]:
+    """Azure's job-state fields; any job record with the same field names (training jobs too) fits."""
     body: dict[str, Any] = {
         "jobId": job.job_id,
         "createdDateTime": azure_datetime(job.created_at),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from annotation.apis.serializers import job_state
 from annotation.offsets import OffsetMap
 from modeling.models import TrainedModel, TrainingJob
 from studio.api import azure_datetime
@@ -33,16 +34,7 @@ def training_job_state(job: TrainingJob) -> dict[str, Any]:
     }
     if job.estimated_end_at:
         result["estimatedEndDateTime"] = azure_datetime(job.estimated_end_at)
-    return {
-        "result": result,
-        "jobId": job.job_id,
-        "createdDateTime": azure_datetime(job.created_at),
-        "lastUpdatedDateTime": azure_datetime(job.updated_at),
-        "expirationDateTime": azure_datetime(job.expires_at),
-        "status": job.status,
-        "warnings": job.warnings,
-        "errors": job.errors,
-    }
+    return {"result": result, **job_state(job)}
 
 
 def trained_model(model: TrainedModel) -> dict[str, Any]:
