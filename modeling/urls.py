@@ -1,12 +1,13 @@
-"""Pages for training and models, under /projects/<name>/ (the Azure JSON API lives in modeling.apis.urls)."""
+"""Pages for training, models and deployments under /projects/<name>/ (the Azure JSON API: modeling.apis.urls)."""
 
 from django.urls import path
 
-from modeling.views import dashboard, models, training
+from modeling.views import dashboard, deployments, models, training
 
 P = "projects/<str:project_name>"
 M = f"{P}/models/<str:label>"
 J = f"{P}/train/jobs/<str:job_id>"
+D = f"{P}/deployments"
 
 urlpatterns = [
     path(f"{P}/train/", training.training_start, name="training-start"),
@@ -21,4 +22,9 @@ urlpatterns = [
     path(f"{M}/test-set/", dashboard.model_test_set, name="model-test-set"),
     path(f"{M}/delete/", models.model_delete, name="model-delete"),
     path(f"{M}/load-snapshot/", models.model_load_snapshot, name="model-load-snapshot"),
+    path(f"{D}/", deployments.deployment_list, name="deployment-list"),
+    path(f"{D}/deploy/", deployments.deployment_deploy, name="deployment-deploy"),
+    path(f"{D}/swap/", deployments.deployment_swap, name="deployment-swap"),
+    path(f"{D}/test/", deployments.deployment_test, name="deployment-test"),
+    path(f"{D}/<str:deployment_name>/delete/", deployments.deployment_delete, name="deployment-delete"),
 ]

@@ -1,0 +1,277 @@
+"""Deployments page: the project's deployments, deploy / swap / delete (owners, each confirmed before it changes a
+name's model), the "Test deployment" panel (any member; it calls the runtime exactly as the API does) and how to
+call a deployment from code."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from annotation import limits
+from annotation import selectors as annotation_selectors
+from annotation.permissions import Action
+from annotation.views.pages import form_data, render_project
+from modeling import selectors
+from modeling.services import deployments as deployment_services
+from modeling.services import runtime
+from modeling.views import presenters
+from studio.exceptions import ApplicationError
+
+API_VERSION = "2023-04-01"
+CONFIRMED = "yes"
+TEST_DOCUMENT_ID = "1"
+# The panel counts characters like the runtime (code points) and never reads more of a file than could fit.
+MAX_UPLOAD_BYTES = 4 * runtime.MAX_CHARACTERS + 3
+
+
+class DeploymentTestForm(forms.Form):
+    """What the test panel sends: a deployment, a language and one text, pasted or from a UTF-8 `.txt` file."""
+
+    deployment = forms.ChoiceField(label="Deployment")
+    language = forms.CharField(max_length=20, required=False, label="Language")
+    text = forms.CharField(required=False, strip=False, label="Text", widget=forms.Textarea)
+    file = forms.FileField(required=False, label="Or upload a .txt file")
+
+    def __init__(self, *args, deployments: list[str], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["deployment"].choices = [(name, name) for name in deployments]
+
+    def clean_file(self) -> str | None:
+        upload = self.cleaned_data.get("file")
+        if not upload:
+            return None
+        if not upload.name.lower().endswith(".txt"):
+            raise forms.ValidationError(f"'{upload.name}' is not a .txt file; upload plain text saved as UTF-8.")
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(
+                f"'{upload.name}' is too large; the limit is {runtime.MAX_CHARACTERS:,} characters."
+            )
+        try:
+            return upload.read().decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise forms.ValidationError(
+                f"'{upload.name}' is not UTF-8 text; save it with UTF-8 encoding and upload it again."
+            ) from None
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        uploaded = data.get("file")
+        # Browsers send a textarea's line breaks as CRLF; the person typed (and counts) one character each.
+        text = uploaded if uploaded is not None else (data.get("text") or "").replace("\r\n", "\n")
+        field = "text" if uploaded is None else "file"
+        if not text.strip():
+            empty = "Paste some text or upload a .txt file to test." if uploaded is None else "The file holds no text."
+            if "file" not in self.errors:
+                self.add_error(field, empty)
+        elif len(text) > runtime.MAX_CHARACTERS:
+            self.add_error(field, f"The text has {len(text):,} characters; the limit is {runtime.MAX_CHARACTERS:,}.")
+        data["document"] = text
+        return data
+
+
+@dataclass
+class Fragment:
+    """A run of the tested text: plain, or one predicted entity (the template escapes `text`)."""
+
+    text: str
+    category: str | None = None
+    color: str = presenters.DEFAULT_COLOR
+    confidence: str = ""
+
+
+def _fragments(text: str, entities: list[dict]) -> list[Fragment]:
+    """The text cut at the entities (code-point offsets); an entity overlapping an earlier one stays in the table."""
+    fragments, position = [], 0
+    for entity in sorted(entities, key=lambda e: (e["offset"], -e["length"])):
+        start, end = entity["offset"], entity["offset"] + entity["length"]
+        if start < position or end > len(text):
+            continue
+        if start > position:
+            fragments.append(Fragment(text[position:start]))
+        fragments.append(Fragment(text[start:end], entity["category"], entity["color"], entity["confidence"]))
+        position = end
+    if position < len(text):
+        fragments.append(Fragment(text[position:]))
+    return fragments
+
+
+def _test_result(text: str, response: dict, colors: dict[str, str]) -> dict[str, Any]:
+    """What the Result and JSON tabs show of the runtime's answer for the one tested document."""
+    results = response["results"]
+    document = next(iter(results["documents"]), None)
+    entities = [
+        {
+            **entity,
+            "color": colors.get(entity["category"], presenters.DEFAULT_COLOR),
+            "confidence": presenters.percent(entity["confidenceScore"]),
+        }
+        for entity in (document["entities"] if document else [])
+    ]
+    return {
+        "deployment": results["deploymentName"],
+        "fragments": _fragments(text, entities) if document else [],
+        "entities": entities,
+        "errors": [error["error"].get("innererror", error["error"])["message"] for error in results["errors"]],
+        "json": json.dumps(response, indent=2, ensure_ascii=False),
+    }
+
+
+def _deployments(project):
+    return project.deployments.select_related("trained_model").defer("trained_model__evaluation_documents")
+
+
+def _render_page(request, project, *, status: int = 200, deploy: dict | None = None, test_form=None, **context):
+    """The deployments page; `deploy` refills the deploy form, `test_form` and `result` fill the test panel."""
+    deployments = list(_deployments(project))
+    names = [d.name for d in deployments]
+    models = list(selectors.trained_model_list(project=project))
+    if test_form is None:
+        chosen = request.GET.get("deployment")
+        test_form = DeploymentTestForm(
+            deployments=names, initial={"deployment": chosen if chosen in names else None, "language": project.language}
+        )
+    chosen = test_form["deployment"].value() or (names[0] if names else "")
+    return render_project(
+        request,
+        "modeling/deployment_list.html",
+        project,
+        active="deployments",
+        status=status,
+        rows=[
+            {"deployment": d, "model": d.trained_model, "micro": presenters.micro(d.trained_model.evaluation)}
+            for d in deployments
+        ],
+        models=[{"model": m, "micro": presenters.micro(m.evaluation)} for m in models],
+        deploy=deploy or {},
+        deployed_models={d.name: d.trained_model.label for d in deployments},
+        deployments_max=limits.DEPLOYMENTS_MAX,
+        at_limit=len(deployments) >= limits.DEPLOYMENTS_MAX,
+        test_form=test_form,
+        snippet_deployment=chosen or "<deployment-name>",
+        endpoint=request.build_absolute_uri("/").rstrip("/"),
+        api_version=API_VERSION,
+        max_characters=runtime.MAX_CHARACTERS,
+        max_characters_text=f"{runtime.MAX_CHARACTERS:,}",
+        **context,
+    )
+
+
+@login_required
+@require_GET
+def deployment_list(request, project_name: str):
+    project = annotation_selectors.project_get(user=request.user, name=project_name)
+    return _render_page(request, project)
+
+
+@login_required
+@require_POST
+def deployment_deploy(request, project_name: str):
+    """Deploys a model under a name; a name that already serves a model is only reassigned once confirmed."""
+    project = annotation_selectors.project_get(user=request.user, name=project_name, action=Action.MANAGE)
+    name, label = request.POST.get("name", "").strip(), request.POST.get("model", "")
+    current = _deployments(project).filter(name=name).first()
+    if current is not None and request.POST.get("confirmed") != CONFIRMED:
+        model = selectors.trained_model_list(project=project).filter(label=label).first()
+        if model is not None:  # an unknown model falls through to the service, which says so
+            return render_project(
+                request,
+                "modeling/deployment_confirm.html",
+                project,
+                active="deployments",
+                kind="deploy",
+                current=current,
+                model=model,
+            )
+    try:
+        deployment_services.deployment_deploy(user=request.user, project=project, name=name, model_label=label)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+        return _render_page(request, project, status=error.status, deploy={"name": name, "model": label})
+    if current is None:
+        messages.success(request, f"Model '{label}' is deployed as '{name}'.")
+    else:
+        messages.success(
+            request, f"Deployment '{name}' now serves model '{label}' (it served '{current.trained_model.label}')."
+        )
+    return redirect("deployment-list", project_name=project.name)
+
+
+@login_required
+@require_POST
+def deployment_swap(request, project_name: str):
+    project = annotation_selectors.project_get(user=request.user, name=project_name, action=Action.MANAGE)
+    first, second = request.POST.get("first", ""), request.POST.get("second", "")
+    if request.POST.get("confirmed") != CONFIRMED:
+        pair = {d.name: d for d in _deployments(project).filter(name__in=[first, second])}
+        if first != second and len(pair) == 2:  # otherwise the service explains what is wrong
+            return render_project(
+                request,
+                "modeling/deployment_confirm.html",
+                project,
+                active="deployments",
+                kind="swap",
+                first=pair[first],
+                second=pair[second],
+            )
+    try:
+        deployment_services.deployments_swap(user=request.user, project=project, first=first, second=second)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+        return _render_page(request, project, status=error.status)
+    messages.success(request, f"Swapped the models of '{first}' and '{second}'.")
+    return redirect("deployment-list", project_name=project.name)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def deployment_delete(request, project_name: str, deployment_name: str):
+    project = annotation_selectors.project_get(user=request.user, name=project_name, action=Action.MANAGE)
+    if request.method == "GET":
+        current = deployment_services._deployment(project, deployment_name)
+        return render_project(
+            request, "modeling/deployment_confirm.html", project, active="deployments", kind="delete", current=current
+        )
+    deployment_services.deployment_delete(user=request.user, project=project, name=deployment_name)
+    messages.success(request, f"Deployment '{deployment_name}' was deleted; its model is still in Models.")
+    return redirect("deployment-list", project_name=project.name)
+
+
+@login_required
+@require_POST
+def deployment_test(request, project_name: str):
+    """Runs the chosen deployment on one text through the runtime, as `POST /language/:analyze-text` would."""
+    project = annotation_selectors.project_get(user=request.user, name=project_name)
+    names = list(project.deployments.values_list("name", flat=True))
+    form = DeploymentTestForm(*form_data(request, files=True), deployments=names)
+    if not form.is_valid():
+        return _render_page(request, project, status=400, test_form=form)
+    text = form.cleaned_data["document"]
+    body = {
+        "kind": runtime.TASK_KIND,
+        "parameters": {
+            "projectName": project.name,
+            "deploymentName": form.cleaned_data["deployment"],
+            "stringIndexType": "UnicodeCodePoint",
+        },
+        "analysisInput": {
+            "documents": [
+                {"id": TEST_DOCUMENT_ID, "language": form.cleaned_data["language"] or project.language, "text": text}
+            ]
+        },
+    }
+    try:
+        response = runtime.analyze_sync(user=request.user, body=body)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+        return _render_page(request, project, status=error.status, test_form=form)
+    colors = dict(project.entity_types.values_list("name", "color"))
+    # The text box shows the text that ran (an uploaded file's, too), ready to edit and run again.
+    form = DeploymentTestForm(deployments=names, initial={**form.cleaned_data, "text": text, "file": None})
+    return _render_page(request, project, test_form=form, result=_test_result(text, response, colors))

@@ -1,0 +1,83 @@
+"""The deployments page in real Chromium: an owner deploys a real tiny model through the form, sees the redeploy
+hint, runs the test panel and reads the highlighted entities and the JSON answer."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import expect
+
+from tests.modeling import conftest as modeling_fixtures
+from tests.modeling.test_pages import make_team
+
+# A real tiny model, trained once per session by the modeling tests' fixtures.
+tiny_model_dirs = modeling_fixtures.tiny_model_dirs
+deploy_tiny = modeling_fixtures.deploy_tiny
+
+TEXT = (
+    "This loan agreement is made between Acme Bank and Wei Zhang for $5,000.\n\n"
+    "Ana López 😀 agrees to repay $1,200 to Contoso Finance in monthly installments."
+)
+
+
+def test_owner_deploys_a_model_and_tests_it(live_server, page, login, make_user, deploy_tiny, screenshot_dir):
+    team = make_team(make_user)
+    deploy_tiny(team.project, label="loans-v1", deployment=None)  # a trained model, not deployed yet
+    login(team.owner)
+    page.goto(f"{live_server.url}/projects/loans/deployments/")
+    expect(page.get_by_role("heading", name="No deployments yet — deploy a trained model")).to_be_visible()
+    page.screenshot(path=screenshot_dir / "deployments-empty.png", full_page=True)
+
+    page.get_by_label("Deployment name").fill("production")
+    page.get_by_label("Model", exact=True).select_option("loans-v1")
+    page.get_by_role("button", name="Deploy", exact=True).click()
+    expect(page.get_by_role("status").filter(has_text="Model 'loans-v1' is deployed as 'production'.")).to_be_visible()
+    row = page.locator('tr[data-deployment="production"]')
+    expect(row.get_by_role("link", name="loans-v1")).to_have_attribute("href", "/projects/loans/models/loans-v1/")
+
+    # Typing an existing name warns that deploying replaces (here: refreshes) its model.
+    page.get_by_label("Deployment name").fill("production")
+    expect(page.locator("[data-replace-hint]")).to_have_text(re.compile("“production” already serves loans-v1"))
+    expect(page.get_by_role("button", name="Redeploy…")).to_be_visible()
+    page.get_by_label("Deployment name").fill("")
+
+    text_box = page.get_by_label("Text", exact=True)
+    text_box.fill(TEXT)
+    expect(page.locator("[data-char-count]")).to_have_text(f"{len(TEXT):,}")  # code points: 😀 counts once
+    page.get_by_role("button", name="Run the test").click()
+    page.wait_for_url("**/deployments/test/#test-deployment")
+
+    result = page.locator("[data-result-text]")
+    expect(result).to_be_visible()
+    marks = result.locator("mark.m-ent")
+    expect(marks.filter(has_text="Acme Bank").first).to_contain_text("Lender")
+    expect(marks.filter(has_text="Wei Zhang").first).to_contain_text("Borrower")
+    expect(marks.first.locator(".m-ent-conf")).to_have_text(re.compile(r"^\d+\.\d%$"))
+    assert marks.count() >= 4
+    expect(page.locator("[data-entity-count]")).to_have_text(str(marks.count()))
+    expect(text_box).to_have_value(TEXT)  # the text that ran, ready to edit
+
+    page.get_by_role("tab", name="JSON").click()
+    json_panel = page.locator("[data-result-json]")
+    expect(json_panel).to_be_visible()
+    expect(json_panel).to_contain_text('"kind": "CustomEntityRecognitionResults"')
+    expect(json_panel).to_contain_text('"deploymentName": "production"')
+    expect(result).to_be_hidden()
+    page.locator("#test-deployment").screenshot(path=screenshot_dir / "deployments-json.png")
+    page.get_by_role("tab", name="Result").click()
+    expect(result).to_be_visible()
+
+    expect(page.locator("#call-from-code")).to_contain_text('deployment_name="production"')
+    page.screenshot(path=screenshot_dir / "deployments.png", full_page=True)
+
+    # Redeploying the name with another model says which model it replaces and waits for the confirmation.
+    deploy_tiny(team.project, label="loans-v2", deployment=None)
+    page.goto(f"{live_server.url}/projects/loans/deployments/")
+    page.get_by_label("Deployment name").fill("production")
+    page.get_by_label("Model", exact=True).select_option("loans-v2")
+    expect(page.locator("[data-replace-hint]")).to_have_text(re.compile("serves loans-v1 now; deploying loans-v2"))
+    page.get_by_role("button", name="Redeploy…").click()
+    expect(page.get_by_role("heading", name="Redeploy “production”?")).to_be_visible()
+    page.screenshot(path=screenshot_dir / "deployments-redeploy.png")
+    page.get_by_role("button", name="Replace loans-v1 with loans-v2").click()
+    expect(row.get_by_role("link", name="loans-v2")).to_be_visible()
