@@ -35,6 +35,8 @@ def check_name(name: object, *, what: str = "Project") -> str:
             f"{what} name {name!r} is invalid: use 1-{NAME_MAX} characters from letters, digits, '_', '.' and '-'.",
             innererror_code="InvalidParameterValue",
         )
+    if set(name) == {"."}:
+        raise InvalidInput(f"{what} name {name!r} is invalid: it cannot be only dots (URLs would collapse it).")
     if what == "Project" and name.lower() in RESERVED_PROJECT_NAMES:
         raise InvalidInput(f"'{name}' is reserved by the API paths; choose another project name.")
     return name

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from annotation.models import Project
-from modeling.models import TrainedModel, TrainingJob
+from modeling.models import Deployment, TrainedModel, TrainingJob
 from studio.exceptions import NotFound
 
 
@@ -33,3 +33,22 @@ def trained_model_get(*, project: Project, label: str, with_documents: bool = Fa
             f"The model '{label}' could not be found in project '{project.name}'.", innererror_code="ModelNotFound"
         )
     return model
+
+
+def deployment_list(*, project: Project) -> QuerySet[Deployment]:
+    # The per-document evaluation can be megabytes; no deployment view needs it.
+    return (
+        project.deployments.select_related("trained_model")
+        .defer("trained_model__evaluation_documents")
+        .order_by("name")
+    )
+
+
+def deployment_get(*, project: Project, name: str) -> Deployment:
+    deployment = deployment_list(project=project).filter(name=name).first()
+    if deployment is None:
+        raise NotFound(
+            f"The deployment '{name}' could not be found in project '{project.name}'.",
+            innererror_code="DeploymentNotFound",
+        )
+    return deployment

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import random
+import shutil
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.test import Client
+from django.utils import timezone
 
 from annotation.services.api_keys import api_key_create
+from modeling.config import CONFIGS, CharacterEmbeddingConfig, WordEmbeddingConfig
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
 DATASETS = SHARED / "datasets"
@@ -147,3 +153,71 @@ def small_project(name: str = "loans", **extra) -> dict:
     }
     body.update(extra)
     return body
+
+
+# --- Tiny real models for runtime tests: trained once per session with the studio's own ML core. ---
+
+
+TINY = dataclasses.replace(
+    CONFIGS["2026-11-01-fast"],
+    max_epochs=25,
+    hidden_size=32,
+    mini_batch_size=4,
+    words=WordEmbeddingConfig(embedding_length=32, min_freq=1),
+    characters=CharacterEmbeddingConfig(char_embedding_dim=16, hidden_size_char=16),
+)
+# Variant "b" is the same data with other category names, so answers tell which model served them.
+RENAMED = {"a": {}, "b": {"Lender": "Bank", "Borrower": "Person", "Amount": "Money"}}
+
+
+@pytest.fixture(scope="session")
+def tiny_model_dirs(tmp_path_factory):
+    """Trains (on first use) a tiny model per variant; returns {variant: folder with model.pt}."""
+    from annotation.offsets import OffsetMap
+    from modeling.ml.corpus import LabeledDocument
+    from modeling.ml.training import train
+    from tests.modeling.factories import loan_document
+
+    trained: dict[str, Path] = {}
+
+    def get(variant: str) -> Path:
+        if variant not in trained:
+            rng = random.Random(7)
+            documents = []
+            for i in range(16):
+                doc = loan_document(i, rng)
+                offsets = OffsetMap(doc["text"])
+                spans = [
+                    (offsets.from_utf16(x["offset"]), offsets.from_utf16(x["offset"] + x["length"]),
+                     RENAMED[variant].get(x["category"], x["category"]))
+                    for x in doc["entities"][0]["labels"]
+                ]  # fmt: skip
+                documents.append(LabeledDocument(doc["location"], doc["text"], spans))
+            folder = tmp_path_factory.mktemp(f"tiny-{variant}")
+            train(TINY, documents, None, folder)
+            trained[variant] = folder
+        return trained[variant]
+
+    return get
+
+
+@pytest.fixture
+def deploy_tiny(tiny_model_dirs):
+    """Installs a tiny model as `label` in `project` and deploys it as `deployment`."""
+    from modeling.models import TrainedModel
+    from modeling.services.deployments import deployment_deploy
+
+    def deploy(project, *, variant: str = "a", label: str = "m1", deployment: str | None = "prod", user=None):
+        relative = f"{project.pk}/{label}-{variant}"
+        target = Path(settings.MODELS_DIR) / relative
+        target.mkdir(parents=True, exist_ok=True)
+        shutil.copy(tiny_model_dirs(variant) / "model.pt", target / "model.pt")
+        model = TrainedModel.objects.create(
+            project=project, label=label, model_id=f"{label}-{variant}-{project.pk}", path=relative,
+            training_config_version=TINY.version, config=TINY.as_dict(), trained_at=timezone.now(),
+        )  # fmt: skip
+        if deployment:
+            deployment_deploy(user=user, project=project, name=deployment, model_label=label)
+        return model
+
+    return deploy

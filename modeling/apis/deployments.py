@@ -10,6 +10,7 @@ from annotation.apis.authoring import accepted
 from annotation.apis.serializers import job_state
 from annotation.models import AuthoringJob, JobKind
 from annotation.permissions import Action
+from modeling import selectors
 from modeling.apis import serializers
 from modeling.services import deployments as services
 from studio.api import AzureAPIView, paged
@@ -19,14 +20,14 @@ from studio.exceptions import InvalidInput, NotFound
 class DeploymentListApi(AzureAPIView):
     def get(self, request: Request, project_name: str) -> Response:
         project = annotation_selectors.project_get(user=request.user, name=project_name)
-        items = [serializers.deployment(d) for d in project.deployments.select_related("trained_model")]
+        items = [serializers.deployment(d) for d in selectors.deployment_list(project=project)]
         return Response(paged(request, items))
 
 
 class DeploymentApi(AzureAPIView):
     def get(self, request: Request, project_name: str, deployment_name: str) -> Response:
         project = annotation_selectors.project_get(user=request.user, name=project_name)
-        return Response(serializers.deployment(services._deployment(project, deployment_name)))
+        return Response(serializers.deployment(selectors.deployment_get(project=project, name=deployment_name)))
 
     def put(self, request: Request, project_name: str, deployment_name: str) -> Response:
         project = annotation_selectors.project_get(user=request.user, name=project_name, action=Action.MANAGE)

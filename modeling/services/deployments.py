@@ -9,21 +9,14 @@ from annotation import limits
 from annotation.models import JobKind, Project
 from annotation.services.activity import activity_record
 from annotation.services.jobs import job_record
+from modeling import selectors
 from modeling.models import Deployment, TrainedModel
 from studio.exceptions import InvalidInput, NotFound
 
 
-def _deployment(project: Project, name: str, *, lock: bool = False) -> Deployment:
-    qs = project.deployments.select_related("trained_model")
-    if lock:
-        qs = qs.select_for_update()
-    deployment = qs.filter(name=name).first()
-    if deployment is None:
-        raise NotFound(
-            f"The deployment '{name}' could not be found in project '{project.name}'.",
-            innererror_code="DeploymentNotFound",
-        )
-    return deployment
+def _locked(project: Project, name: str) -> Deployment:
+    deployment = selectors.deployment_get(project=project, name=name)
+    return Deployment.objects.select_for_update().select_related("trained_model").get(pk=deployment.pk)
 
 
 @transaction.atomic
@@ -60,7 +53,7 @@ def deployment_deploy(*, user, project: Project, name: str, model_label: str):
 
 @transaction.atomic
 def deployment_delete(*, user, project: Project, name: str):
-    deployment = _deployment(project, name, lock=True)
+    deployment = _locked(project, name)
     deployment.delete()
     activity_record(project=project, user=user, verb="deployed", summary=f"deleted deployment {name}")
     return job_record(kind=JobKind.DEPLOYMENT, project_name=project.name, user=user)
@@ -73,7 +66,7 @@ def deployments_swap(*, user, project: Project, first: str, second: str):
         raise InvalidInput("Both firstDeploymentName and secondDeploymentName are required.")
     if first == second:
         raise InvalidInput("Swapping a deployment with itself changes nothing; name two different deployments.")
-    a, b = _deployment(project, first, lock=True), _deployment(project, second, lock=True)
+    a, b = _locked(project, first), _locked(project, second)
     now = timezone.now()
     a.trained_model, b.trained_model = b.trained_model, a.trained_model
     a.deployed_at = b.deployed_at = now

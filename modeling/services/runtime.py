@@ -20,8 +20,8 @@ from django.utils import timezone
 
 from annotation import selectors as annotation_selectors
 from annotation.offsets import convert_span, length_in
+from modeling import selectors
 from modeling.models import AnalyzeJob, Deployment, JobStatus
-from modeling.services.deployments import _deployment
 from studio.api import azure_datetime
 from studio.exceptions import ApplicationError, InvalidInput, NotFound
 
@@ -124,7 +124,7 @@ def resolve_deployment(*, user, task: TaskSpec) -> Deployment:
         raise NotFound(
             f"The project '{task.project_name}' could not be found.", innererror_code="ProjectNotFound"
         ) from None
-    return _deployment(project, task.deployment_name)
+    return selectors.deployment_get(project=project, name=task.deployment_name)
 
 
 def _transactions(text: str) -> int:

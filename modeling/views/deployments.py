@@ -124,7 +124,7 @@ def _test_result(text: str, response: dict, colors: dict[str, str]) -> dict[str,
 
 
 def _deployments(project):
-    return project.deployments.select_related("trained_model").defer("trained_model__evaluation_documents")
+    return selectors.deployment_list(project=project)
 
 
 def _render_page(request, project, *, status: int = 200, deploy: dict | None = None, test_form=None, **context):
@@ -234,7 +234,7 @@ def deployment_swap(request, project_name: str):
 def deployment_delete(request, project_name: str, deployment_name: str):
     project = annotation_selectors.project_get(user=request.user, name=project_name, action=Action.MANAGE)
     if request.method == "GET":
-        current = deployment_services._deployment(project, deployment_name)
+        current = selectors.deployment_get(project=project, name=deployment_name)
         return render_project(
             request, "modeling/deployment_confirm.html", project, active="deployments", kind="delete", current=current
         )

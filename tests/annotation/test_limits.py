@@ -9,7 +9,7 @@ def test_valid_names(name):
     assert limits.check_name(name) == name
 
 
-@pytest.mark.parametrize("name", ["", "x" * 51, "has space", "slash/name", "ümlaut", None, "global"])
+@pytest.mark.parametrize("name", ["", "x" * 51, "has space", "slash/name", "ümlaut", None, "global", ".", ".."])
 def test_invalid_names(name):
     with pytest.raises(InvalidInput):
         limits.check_name(name)
