@@ -7,12 +7,9 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.modeling import conftest as modeling_fixtures
 from tests.modeling.test_pages import make_team
 
-# A real tiny model, trained once per session by the modeling tests' fixtures.
-tiny_model_dirs = modeling_fixtures.tiny_model_dirs
-deploy_tiny = modeling_fixtures.deploy_tiny
+# `deploy_tiny` (tests/conftest.py) installs a real tiny model, trained once per session.
 
 TEXT = (
     "This loan agreement is made between Acme Bank and Wei Zhang for $5,000.\n\n"
