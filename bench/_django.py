@@ -1,7 +1,9 @@
 """Sets up Django for a bench script on a fresh temporary data directory (never the user's data)."""
 
+import atexit
 import io
 import os
+import shutil
 import sys
 import tempfile
 import zipfile
@@ -13,6 +15,8 @@ SHARED = ROOT.parent / "shared"
 
 def setup() -> Path:
     data = Path(tempfile.mkdtemp(prefix="studio-bench-"))
+    if not os.environ.get("STUDIO_BENCH_KEEP"):
+        atexit.register(shutil.rmtree, data, ignore_errors=True)
     os.environ["STUDIO_DATA_DIR"] = str(data)
     os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "studio.settings.local")
