@@ -33,6 +33,7 @@ __all__ = [
     "spans_from_tags",
     "split_train_test",
     "to_flair_sentence",
+    "to_flair_sentences",
     "tokenize",
 ]
 
@@ -241,10 +242,24 @@ def to_flair_sentence(text: str, piece: SentencePiece) -> Sentence:
     return sentence
 
 
+def to_flair_sentences(text: str, pieces: Sequence[SentencePiece]) -> list[Sentence]:
+    """Flair sentences for one document, linked to each other and to nothing else.
+
+    The links are the document context a transformer may read (``context_tokens``). Linking here also
+    stops ``SequenceTagger.predict``, which links every sentence of its input list, from letting one
+    document's sentences serve as context for another's.
+    """
+    from flair.data import Sentence
+
+    sentences = [to_flair_sentence(text, piece) for piece in pieces]
+    Sentence.set_context_for_sentences(sentences)
+    return sentences
+
+
 def build_sentences(doc: LabeledDocument, config: TrainingConfig) -> list[Sentence]:
     """Flair sentences for a labeled document (warnings are available from `prepare_document`)."""
     pieces, _ = prepare_document(doc, config)
-    return [to_flair_sentence(doc.text, piece) for piece in pieces]
+    return to_flair_sentences(doc.text, pieces)
 
 
 def split_train_test(

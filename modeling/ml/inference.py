@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from modeling.config import TrainingConfig
-from modeling.ml.corpus import prepare_text, to_flair_sentence
+from modeling.ml.corpus import prepare_text, to_flair_sentences
 
 PredictedSpan = tuple[int, int, str, float]
 
@@ -20,10 +20,12 @@ _PREDICTED = "predicted"
 
 def load_tagger(path: str | Path) -> Any:
     """Loads a tagger saved by `training.train` (a local file; nothing is downloaded)."""
-    from modeling.ml.training import use_offline_hub
+    from modeling.ml.embeddings import use_offline_hub
 
     use_offline_hub()
     from flair.models import SequenceTagger
+
+    import modeling.ml.casing  # noqa: F401 - registers WordShapeEmbeddings for flair's model loader
 
     path = Path(path)
     if not path.is_file():
@@ -49,9 +51,9 @@ def predict_spans(
     sentences = []
     owners: list[int] = []
     for index, text in enumerate(texts):
-        for piece in prepare_text(text, config):
-            sentences.append(to_flair_sentence(text, piece))
-            owners.append(index)
+        document = to_flair_sentences(text, prepare_text(text, config))
+        sentences.extend(document)
+        owners.extend([index] * len(document))
     results: list[list[PredictedSpan]] = [[] for _ in texts]
     if not sentences:
         return results

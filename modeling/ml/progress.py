@@ -53,8 +53,17 @@ class StudioPlugin(TrainerPlugin):
         self._loss_sum, self._loss_batches = 0.0, 0
 
     @TrainerPlugin.hook
-    def before_training_batch(self, **kw: Any) -> None:
+    def before_training_batch(self, batch_no: int, total_number_of_batches: int, epoch: int, **kw: Any) -> None:
         self._check_cancel()
+        if self.config.lr_schedule == "linear":
+            done = self._fraction_done(epoch - 1 + batch_no / total_number_of_batches)
+            for group in self.trainer.optimizer.param_groups:
+                group["lr"] = self.config.learning_rate * max(0.0, 1.0 - done)
+
+    def _fraction_done(self, epochs: float) -> float:
+        """Share of the training run behind us: of max_epochs or of the time budget, whichever is ahead."""
+        elapsed = (time.monotonic() - self.started) / max(self.config.time_budget_seconds, 1)
+        return min(1.0, max(epochs / self.config.max_epochs, elapsed))
 
     @TrainerPlugin.hook
     def metric_recorded(self, record: Any) -> None:
@@ -72,8 +81,7 @@ class StudioPlugin(TrainerPlugin):
             raise TrainingInterrupt("time budget used up - stopping training")
         if now - self._last_report >= _REPORT_EVERY_SECONDS:
             loss = self._loss_sum / self._loss_batches if self._loss_batches else None
-            fraction = (epoch - 1 + (batch_no + 1) / total_number_of_batches) / self.config.max_epochs
-            self._report(epoch, loss, self._last["dev_score"], fraction)
+            self._report(epoch, loss, self._last["dev_score"], epoch - 1 + (batch_no + 1) / total_number_of_batches)
 
     @TrainerPlugin.hook
     def after_evaluation(self, epoch: int, validation_scores: tuple, **kw: Any) -> None:
@@ -85,7 +93,7 @@ class StudioPlugin(TrainerPlugin):
         # With a dev set flair passes (dev score, dev loss); without one, (training loss,).
         dev_score = float(validation_scores[0]) if len(validation_scores) == 2 else None
         self._last = {"epoch": epoch, "loss": loss, "dev_score": dev_score}
-        self._report(epoch, loss, dev_score, epoch / self.config.max_epochs)
+        self._report(epoch, loss, dev_score, epoch)
         self._check_cancel()
         # This plugin's hooks run before flair's annealing plugin (attached later), which raises
         # TrainingInterrupt when the learning rate falls below the minimum: assume that reason until
@@ -101,16 +109,15 @@ class StudioPlugin(TrainerPlugin):
 
     def report_done(self) -> None:
         """Final 100 % report, after the model has been saved and verified."""
-        self._report(self._last["epoch"], self._last["loss"], self._last["dev_score"], 1.0, done=True)
+        self._report(self._last["epoch"], self._last["loss"], self._last["dev_score"], self.epochs_run, done=True)
 
-    def _report(self, epoch: int, loss: float | None, dev_score: float | None, fraction: float, done=False) -> None:
+    def _report(self, epoch: int, loss: float | None, dev_score: float | None, epochs: float, done=False) -> None:
         self._last_report = time.monotonic()
         if self.on_progress is None:
             return
-        # Annealing usually ends training before max_epochs, so elapsed time against the budget is the
-        # better estimate once it runs ahead; 100 % is only reported when the model is saved.
-        elapsed = (self._last_report - self.started) / self.config.time_budget_seconds
-        percent = 100.0 if done else min(99.0, 100.0 * max(fraction, elapsed))
+        # Training ends at max_epochs or at the time budget (or earlier, by plateau annealing), so the
+        # further ahead of the two is the estimate; 100 % is only reported once the model is saved.
+        percent = 100.0 if done else min(99.0, 100.0 * self._fraction_done(epochs))
         self.on_progress(
             {
                 "epoch": epoch,

@@ -8,7 +8,6 @@ package ships, and the character dictionary and word vocabulary are built from t
 from __future__ import annotations
 
 import logging
-import os
 import random
 import time
 from collections.abc import Callable, Sequence
@@ -22,18 +21,18 @@ from modeling.ml.corpus import (
     AlignmentWarning,
     LabeledDocument,
     prepare_document,
-    to_flair_sentence,
+    to_flair_sentences,
 )
+from modeling.ml.embeddings import build_embeddings, use_offline_hub
 
 if TYPE_CHECKING:
     from flair.data import Sentence
-    from flair.embeddings import TokenEmbeddings
 
 log = logging.getLogger(__name__)
 
 MODEL_FILE = "model.pt"
-# The reloaded model must tag this many training sentences exactly as the trained one did.
-_RELOAD_CHECK_SENTENCES = 50
+# The reloaded model must tag this many training documents exactly as the trained one did.
+_RELOAD_CHECK_DOCUMENTS = 20
 
 ProgressCallback = Callable[[dict[str, Any]], None]
 
@@ -46,9 +45,12 @@ class TrainingCancelled(Exception):
 class TrainingResult:
     """What a finished training produced."""
 
+    # The one model file left in the workdir, already reloaded and checked.
     model_path: Path
+    # Labels that cut through a token (the token was split) or had spaces at their edges, train and dev.
     warnings: list[AlignmentWarning]
     epochs_run: int
+    # Wall-clock seconds of the whole call, preparation and the reload check included.
     seconds: float
     # Wall-clock seconds of each epoch, the first including the one-off transformer pass over the data.
     epoch_seconds: list[float]
@@ -57,16 +59,10 @@ class TrainingResult:
     train_documents: int
     train_sentences: int
     dev_sentences: int
+    # Entity categories the model can predict (sorted).
     categories: list[str]
+    # `TrainingConfig.as_dict()` of the config it ran with.
     config: dict[str, Any] = field(default_factory=dict)
-
-
-def use_offline_hub() -> None:
-    """Makes Hugging Face libraries fail instead of reaching the network (read when they are imported)."""
-    os.environ["HF_HUB_OFFLINE"] = "1"
-    os.environ["TRANSFORMERS_OFFLINE"] = "1"
-    os.environ["HF_HUB_DISABLE_TELEMETRY"] = "1"
-    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 
 def train(
@@ -118,7 +114,8 @@ def train(
     if dev_docs is None and config.dev_fraction > 0:
         train_docs, dev_docs = _hold_out(train_docs, config.dev_fraction, config.seed)
     train_sentences, warnings = _sentences(train_docs, config)
-    dev_sentences, _ = _sentences(dev_docs or [], config)
+    dev_sentences, dev_warnings = _sentences(dev_docs or [], config)
+    warnings += dev_warnings
     if not any(s.get_labels(LABEL_TYPE) for s in train_sentences):
         raise ValueError("The training documents hold no labels; label some entities first.")
 
@@ -152,7 +149,7 @@ def train(
             partial.unlink()
         raise
     model_path = _keep_one_model(workdir, tagger)
-    _check_reloaded(tagger, model_path, train_sentences, config)
+    _check_reloaded(tagger, model_path, train_docs, config)
     plugin.report_done()
     return TrainingResult(
         model_path=model_path,
@@ -187,6 +184,8 @@ def _fit(trainer: Any, workdir: Path, config: TrainingConfig, has_dev: bool, plu
         create_file_logs=False,
         create_loss_file=False,
         plugins=[plugin],
+        # "linear" is applied by our plugin, batch by batch.
+        attach_default_scheduler=config.lr_schedule == "plateau",
     )
 
 
@@ -218,71 +217,9 @@ def _sentences(
     warnings: list[AlignmentWarning] = []
     for doc in docs:
         pieces, doc_warnings = prepare_document(doc, config)
-        sentences.extend(to_flair_sentence(doc.text, piece) for piece in pieces)
+        sentences.extend(to_flair_sentences(doc.text, pieces))
         warnings.extend(doc_warnings)
     return sentences, warnings
-
-
-def build_embeddings(config: TrainingConfig, train_sentences: Sequence[Sentence]) -> TokenEmbeddings:
-    """The embedding stack named by the config, built only from local files and the corpus."""
-    from collections import Counter
-
-    from flair.data import Dictionary
-    from flair.embeddings import (
-        CharacterEmbeddings,
-        OneHotEmbeddings,
-        StackedEmbeddings,
-        TransformerWordEmbeddings,
-    )
-
-    stack: list[TokenEmbeddings] = []
-    if config.transformer is not None:
-        spec = config.transformer
-        stack.append(
-            TransformerWordEmbeddings(
-                model=str(transformer_path(spec.package)),
-                name=spec.name,
-                layers=spec.layers,
-                layer_mean=spec.layer_mean,
-                subtoken_pooling=spec.subtoken_pooling,
-                fine_tune=spec.fine_tune,
-                # Longer inputs are strided instead of truncated, so no token loses its features.
-                allow_long_sentences=True,
-            )
-        )
-    if config.characters is not None:
-        # CharacterEmbeddings() without a dictionary downloads flair's "common-chars"; build it instead.
-        chars = Dictionary(add_unk=True)
-        for ch in sorted({ch for s in train_sentences for t in s for ch in t.text}):
-            chars.add_item(ch)
-        stack.append(
-            CharacterEmbeddings(
-                path_to_char_dict=chars,
-                char_embedding_dim=config.characters.char_embedding_dim,
-                hidden_size_char=config.characters.hidden_size_char,
-            )
-        )
-    if config.words is not None:
-        counts = Counter(t.text for s in train_sentences for t in s)
-        vocab = Dictionary(add_unk=True)
-        for word, count in counts.most_common():
-            if count >= config.words.min_freq:
-                vocab.add_item(word)
-        stack.append(OneHotEmbeddings(vocab, embedding_length=config.words.embedding_length))
-    if len(stack) == 1:
-        return stack[0]
-    # Keep the embeddings' own names: flair concatenates token vectors in sorted-name order, and the
-    # "0-"/"1-" prefixes it adds by default are not restored for OneHotEmbeddings on reload, which
-    # silently reorders the features of a reloaded model.
-    return StackedEmbeddings(stack, overwrite_names=False)
-
-
-def transformer_path(package: str) -> Path:
-    """The Hugging Face folder a pip package ships (it exposes ``get_model_path()``)."""
-    import importlib
-
-    module = importlib.import_module(package)
-    return Path(module.get_model_path())
 
 
 def _keep_one_model(workdir: Path, tagger: Any) -> Path:
@@ -301,33 +238,20 @@ def _keep_one_model(workdir: Path, tagger: Any) -> Path:
     return model_path
 
 
-def _check_reloaded(tagger: Any, model_path: Path, train_sentences: Sequence[Sentence], config: TrainingConfig) -> None:
-    """Reloads the saved model and insists it tags sample sentences exactly like the trained one."""
-    from flair.models import SequenceTagger
+def _check_reloaded(tagger: Any, model_path: Path, docs: Sequence[LabeledDocument], config: TrainingConfig) -> None:
+    """Reloads the saved model and insists it tags sample documents exactly like the trained one.
 
-    reloaded = SequenceTagger.load(model_path)
-    sample = list(train_sentences[:_RELOAD_CHECK_SENTENCES])
-    before = _tags(tagger, sample, config)
-    after = _tags(reloaded, sample, config)
+    This is what caught flair 0.15.1 reloading stacked one-hot embeddings in another order: the reloaded
+    model predicted almost nothing while the trainer's own scores looked fine.
+    """
+    from modeling.ml.inference import load_tagger, predict_spans
+
+    texts = [doc.text for doc in docs[:_RELOAD_CHECK_DOCUMENTS]]
+    tagger.eval()  # no dropout: both models must be deterministic here
+    before = [[span[:3] for span in spans] for spans in predict_spans(tagger, texts, config)]
+    after = [[span[:3] for span in spans] for spans in predict_spans(load_tagger(model_path), texts, config)]
     if before != after:
         raise RuntimeError(f"The model reloaded from {model_path} predicts differently from the trained one.")
 
 
-def _tags(tagger: Any, sentences: Sequence[Sentence], config: TrainingConfig) -> list[list[tuple[int, int, str]]]:
-    copies = [_copy(s) for s in sentences]
-    tagger.predict(copies, mini_batch_size=config.eval_batch_size, label_name="check", embedding_storage_mode="none")
-    return [
-        [(sp.tokens[0].idx, sp.tokens[-1].idx, sp.get_label("check").value) for sp in s.get_spans("check")]
-        for s in copies
-    ]
-
-
-def _copy(sentence: Sentence) -> Sentence:
-    from flair.data import Sentence as FlairSentence
-    from flair.data import Token as FlairToken
-
-    tokens = [FlairToken(t.text, whitespace_after=t.whitespace_after) for t in sentence]
-    return FlairSentence(tokens)
-
-
-__all__ = ["MODEL_FILE", "TrainingCancelled", "TrainingResult", "build_embeddings", "train"]
+__all__ = ["MODEL_FILE", "TrainingCancelled", "TrainingResult", "train"]
