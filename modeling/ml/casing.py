@@ -10,7 +10,6 @@ before loading a model, so flair's embedding registry can rebuild the class by n
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
@@ -20,34 +19,7 @@ from flair.data import Sentence
 from flair.embeddings.base import register_embeddings
 from flair.embeddings.token import TokenEmbeddings
 
-# Kept as themselves in a shape; other punctuation and symbols become "o".
-_KEPT = set(".,-'&@#/:$%!?()\"")
-_MAX_SHAPE = 6
-
-
-def word_shape(text: str) -> str:
-    """The token's shape: character classes with repeats collapsed, e.g. "McDonald's" -> "XxXx'x"."""
-    if text.lower().startswith(("http://", "https://", "www.")):
-        return "url"
-    shape: list[str] = []
-    for ch in text:
-        if ch.isupper():
-            kind = "X"
-        elif ch.islower():
-            kind = "x"
-        elif ch.isdigit():
-            kind = "d"
-        elif ch.isalpha():
-            kind = "a"  # letters without case (CJK, Arabic, ...)
-        elif ch in _KEPT:
-            kind = ch
-        elif unicodedata.category(ch) == "So":
-            kind = "e"  # emoji and other symbols
-        else:
-            kind = "o"
-        if not shape or shape[-1] != kind:
-            shape.append(kind)
-    return "".join(shape[:_MAX_SHAPE])
+from modeling.ml.tokenization import word_shape
 
 
 @register_embeddings

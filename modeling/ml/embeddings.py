@@ -76,7 +76,8 @@ def build_embeddings(config: TrainingConfig, train_sentences: Sequence[Sentence]
                 vocab.add_item(word)
         stack.append(OneHotEmbeddings(vocab, embedding_length=config.words.embedding_length))
     if config.shapes is not None:
-        from modeling.ml.casing import WordShapeEmbeddings, word_shape
+        from modeling.ml.casing import WordShapeEmbeddings
+        from modeling.ml.tokenization import word_shape
 
         shape_counts = Counter(word_shape(t.text) for s in train_sentences for t in s)
         shapes = [shape for shape, count in shape_counts.most_common() if count >= config.shapes.min_freq]

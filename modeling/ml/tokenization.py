@@ -9,6 +9,7 @@ in exactly one token, so offsets map back to the original text without any searc
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -172,3 +173,33 @@ def _chunk(piece: range, max_tokens: int, no_cut: frozenset[int]) -> list[range]
     if start < piece.stop:
         chunks.append(range(start, piece.stop))
     return chunks
+
+
+# Kept as themselves in a shape; other punctuation and symbols become "o".
+_KEPT = set(".,-'&@#/:$%!?()\"")
+_MAX_SHAPE = 6
+
+
+def word_shape(text: str) -> str:
+    """The token's shape: character classes with repeats collapsed, e.g. "McDonald's" -> "XxXx'x"."""
+    if text.lower().startswith(("http://", "https://", "www.")):
+        return "url"
+    shape: list[str] = []
+    for ch in text:
+        if ch.isupper():
+            kind = "X"
+        elif ch.islower():
+            kind = "x"
+        elif ch.isdigit():
+            kind = "d"
+        elif ch.isalpha():
+            kind = "a"  # letters without case (CJK, Arabic, ...)
+        elif ch in _KEPT:
+            kind = ch
+        elif unicodedata.category(ch) == "So":
+            kind = "e"  # emoji and other symbols
+        else:
+            kind = "o"
+        if not shape or shape[-1] != kind:
+            shape.append(kind)
+    return "".join(shape[:_MAX_SHAPE])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from modeling.ml.tokenization import Token, segment, tokenize
+from modeling.ml.tokenization import Token, segment, tokenize, word_shape
 
 
 def words(text: str) -> list[str]:
@@ -80,3 +80,25 @@ def test_long_sentences_are_chunked_but_never_before_a_protected_token():
 def test_a_label_longer_than_the_limit_stays_whole(no_cut):
     text = " ".join(f"w{i}" for i in range(10))
     assert segment(text, tokenize(text), max_tokens=4, split_lines_over=100, no_cut_before=no_cut) == [range(0, 10)]
+
+
+@pytest.mark.parametrize(
+    ("token", "shape"),
+    [
+        ("Apple", "Xx"),
+        ("apple", "x"),
+        ("APPLE", "X"),
+        ("iPhone", "xXx"),
+        ("U.S.", "X.X."),
+        ("McDonald's", "XxXx'x"),
+        ("@paulwalk", "@x"),
+        ("#Photo", "#Xx"),
+        ("2010", "d"),
+        ("$5,000.00", "$d,d.d"),
+        ("http://bit.ly/x", "url"),
+        ("😀", "e"),
+        ("東京", "a"),
+    ],
+)
+def test_word_shapes(token, shape):
+    assert word_shape(token) == shape
