@@ -10,9 +10,12 @@ wnut17 uses its official Train/Test documents; wikigold an automatic 80/20 split
 from __future__ import annotations
 
 import argparse
+import atexit
 import json
 import logging
+import os
 import resource
+import shutil
 import sys
 import tempfile
 import time
@@ -71,7 +74,7 @@ def main() -> None:
     parser.add_argument("--config", default=None, help="trainingConfigVersion (default: the default config)")
     parser.add_argument("--set", action="append", default=[], metavar="FIELD=VALUE", help="override a field")
     parser.add_argument("--train-docs", type=int, default=None, help="use only the first N training documents")
-    parser.add_argument("--workdir", default=None)
+    parser.add_argument("--workdir", default=None, help="keep the model here (default: a temporary folder, removed)")
     parser.add_argument("--threads", type=int, default=1, help="torch threads (0: torch's default)")
     parser.add_argument("--quiet", action="store_true", help="hide flair's training log")
     args = parser.parse_args()
@@ -83,6 +86,8 @@ def main() -> None:
     if args.train_docs:
         train_docs = train_docs[: args.train_docs]
     workdir = Path(args.workdir or tempfile.mkdtemp(prefix=f"bench-{args.dataset}-"))
+    if not args.workdir and not os.environ.get("STUDIO_BENCH_KEEP"):
+        atexit.register(shutil.rmtree, workdir, ignore_errors=True)
 
     cpu_started = _cpu_seconds()
     result = train(config, train_docs, None, workdir, threads=args.threads or None)
@@ -110,6 +115,7 @@ def main() -> None:
                 "predict_seconds": round(predict_seconds, 1),
                 "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
                 "epochs": result.epochs_run,
+                "averaged_epochs": result.averaged_epochs,
                 "stop_reason": result.stop_reason,
                 "train_docs": len(train_docs),
                 "test_docs": len(test_docs),

@@ -3,7 +3,8 @@
 Usage: python bench/train_bench.py [wikigold|wnut17] [--config VERSION]
 wikigold uses an automatic 80/20 split (fixed seed, recorded on the model); wnut17 its official Train/Test.
 Prints one JSON line: {"dataset", "config", "micro_f1", "micro_precision", "micro_recall", "training_seconds",
-"wall_seconds", "peak_worker_rss_mb", "train_documents", "test_documents", "epochs_run", "stop_reason"}.
+"wall_seconds", "peak_worker_rss_mb", "train_documents", "test_documents", "epochs_run", "stop_reason",
+"averaged_epochs"}.
 """
 
 import argparse
@@ -103,6 +104,7 @@ def main() -> None:
                 "test_documents": model.test_documents,
                 "epochs_run": job.progress.get("epochs_run"),
                 "stop_reason": job.progress.get("stop_reason"),
+                "averaged_epochs": job.progress.get("averaged_epochs"),
             }
         )
     )

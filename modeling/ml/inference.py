@@ -25,7 +25,7 @@ def load_tagger(path: str | Path) -> Any:
     use_offline_hub()
     from flair.models import SequenceTagger
 
-    import modeling.ml.casing  # noqa: F401 - registers WordShapeEmbeddings for flair's model loader
+    import modeling.ml.casing  # noqa: F401 - registers the lookup-table embeddings for flair's model loader
 
     path = Path(path)
     if not path.is_file():

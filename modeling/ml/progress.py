@@ -42,6 +42,7 @@ class StudioPlugin(TrainerPlugin):
         self._loss_sum = 0.0
         self._loss_batches = 0
         self._last = {"epoch": 0, "loss": None, "dev_score": None}
+        self.averager = WeightAverager()
 
     def _check_cancel(self) -> None:
         if self.should_cancel is not None and self.should_cancel():
@@ -106,6 +107,9 @@ class StudioPlugin(TrainerPlugin):
     @TrainerPlugin.hook
     def after_training_epoch(self, epoch: int, **kw: Any) -> None:
         self._check_cancel()
+        start = self.config.average_weights_from
+        if start is not None and self._fraction_done(epoch) > start:
+            self.averager.add(self.trainer.model)
 
     def report_done(self) -> None:
         """Final 100 % report, after the model has been saved and verified."""
@@ -127,3 +131,36 @@ class StudioPlugin(TrainerPlugin):
                 "percent": round(percent, 1),
             }
         )
+
+
+class WeightAverager:
+    """Running mean of the trained parameters, one snapshot per epoch (stochastic weight averaging).
+
+    Only parameters the optimizer updated are averaged (those with a gradient); a frozen transformer's
+    weights never change, and copying its 22 M parameters every epoch would only cost memory.
+    """
+
+    def __init__(self) -> None:
+        self.count = 0
+        self._mean: dict[str, Any] = {}
+
+    def add(self, model: Any) -> None:
+        self.count += 1
+        for name, param in model.named_parameters():
+            if self.count == 1:
+                if param.grad is not None:
+                    self._mean[name] = param.detach().clone()
+            elif name in self._mean:
+                self._mean[name] += (param.detach() - self._mean[name]) / self.count
+
+    def apply_to(self, model: Any) -> bool:
+        """Loads the average into ``model``; False (model untouched) with fewer than two snapshots."""
+        if self.count < 2:
+            return False
+        import torch
+
+        with torch.no_grad():
+            for name, param in model.named_parameters():
+                if name in self._mean:
+                    param.copy_(self._mean[name])
+        return True

@@ -61,6 +61,8 @@ class TrainingResult:
     dev_sentences: int
     # Entity categories the model can predict (sorted).
     categories: list[str]
+    # Epochs whose weights were averaged into the kept model (0: the model is one epoch's weights).
+    averaged_epochs: int = 0
     # `TrainingConfig.as_dict()` of the config it ran with.
     config: dict[str, Any] = field(default_factory=dict)
 
@@ -148,7 +150,8 @@ def train(
         for partial in workdir.glob("*.pt"):
             partial.unlink()
         raise
-    model_path = _keep_one_model(workdir, tagger)
+    averaged = plugin.averager.apply_to(tagger)
+    model_path = _keep_one_model(workdir, tagger, averaged)
     _check_reloaded(tagger, model_path, train_docs, config)
     plugin.report_done()
     return TrainingResult(
@@ -162,6 +165,7 @@ def train(
         train_sentences=len(train_sentences),
         dev_sentences=len(dev_sentences),
         categories=sorted(tag_dictionary.get_items()),
+        averaged_epochs=plugin.averager.count if averaged else 0,
         config=config.as_dict(),
     )
 
@@ -222,11 +226,14 @@ def _sentences(
     return sentences, warnings
 
 
-def _keep_one_model(workdir: Path, tagger: Any) -> Path:
-    """Keeps the model flair selected (best on dev, else final) as ``model.pt`` and deletes the rest."""
+def _keep_one_model(workdir: Path, tagger: Any, averaged: bool) -> Path:
+    """Keeps one model as ``model.pt`` and deletes the rest: the averaged weights when averaging ran, else
+    the model flair selected (best on dev, else final)."""
     model_path = workdir / MODEL_FILE
     best, final = workdir / "best-model.pt", workdir / "final-model.pt"
-    if best.exists():
+    if averaged:
+        tagger.save(model_path)
+    elif best.exists():
         best.replace(model_path)
     elif final.exists():
         final.replace(model_path)

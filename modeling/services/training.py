@@ -398,7 +398,12 @@ def _record_model(job, workdir, config, result, split, evaluation, documents) ->
     job.evaluation_percent = 100
     job.evaluation_ended_at = now
     job.estimated_end_at = now
-    job.progress = {**job.progress, "epochs_run": result.epochs_run, "stop_reason": result.stop_reason}
+    job.progress = {
+        **job.progress,
+        "epochs_run": result.epochs_run,
+        "stop_reason": result.stop_reason,
+        "averaged_epochs": result.averaged_epochs,
+    }
     job.save()
     project.last_trained_at = now
     project.save(update_fields=["last_trained_at"])

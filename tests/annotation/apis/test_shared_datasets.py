@@ -37,9 +37,7 @@ def signature(project_file: dict) -> dict:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(
-    "name,documents,labels,emoji_docs", [("wikigold", 145, 3558, 0), ("wnut17", 4681, 3054, 33)]
-)
+@pytest.mark.parametrize("name,documents,labels,emoji_docs", [("wikigold", 145, 3558, 0), ("wnut17", 4681, 3054, 33)])
 def test_shared_dataset_round_trip(api, name, documents, labels, emoji_docs):
     original = json.loads((DATASETS / name / "azure" / "labels.json").read_text())
     response = api.post_files(f"/projects/{name}/:import", {"file": dataset_zip(name)})

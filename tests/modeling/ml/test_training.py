@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 import random
 
 import pytest
 
-from modeling.config import CONFIGS
+from modeling.config import CONFIGS, resolve
 from modeling.ml.corpus import LabeledDocument
 from modeling.ml.evaluation import evaluate
 from modeling.ml.inference import load_tagger, predict_spans
@@ -104,3 +105,27 @@ def test_the_time_budget_stops_training_mid_epoch_and_keeps_a_model(documents, t
     result = train(config, documents[:20], None, tmp_path / "run")
     assert result.stop_reason == "time_budget" and result.epochs_run == 0
     assert sorted(p.name for p in (tmp_path / "run").iterdir()) == ["model.pt"]
+
+
+def test_the_default_config_trains_offline_from_the_packaged_transformer(documents, tmp_path, monkeypatch):
+    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+    config = dataclasses.replace(resolve(None), max_epochs=3, mini_batch_size=4)
+    assert config.transformer is not None and config.shapes is not None
+    result = train(config, documents[:12], None, tmp_path / "run")
+    assert os.environ["HF_HUB_OFFLINE"] == "1" and os.environ["TRANSFORMERS_OFFLINE"] == "1"
+    # The reloaded model (checked inside train) predicts with exact offsets into emoji text.
+    predicted = predict_spans(load_tagger(result.model_path), [documents[20].text], config)
+    text = documents[20].text
+    assert all(text[start:end].strip() == text[start:end] for start, end, _, _ in predicted[0])
+
+
+def test_weight_averaging_keeps_the_mean_of_the_later_epochs(documents, tmp_path):
+    config = dataclasses.replace(TINY, max_epochs=12, average_weights_from=0.5)
+    result = train(config, documents[:20], None, tmp_path / "run")
+
+    # Epochs 7 to 12 are past half of max_epochs; their mean is saved, reloaded and checked in train().
+    assert result.epochs_run == 12 and result.averaged_epochs == 6
+    assert sorted(p.name for p in (tmp_path / "run").iterdir()) == ["model.pt"]
+    predicted = predict_spans(load_tagger(result.model_path), [d.text for d in documents[20:]], config)
+    scores = evaluate([d.spans for d in documents[20:]], predicted, result.categories)
+    assert scores["microF1"] > 0.6
