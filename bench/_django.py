@@ -13,10 +13,16 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 
 
-def setup() -> Path:
-    data = Path(tempfile.mkdtemp(prefix="studio-bench-"))
+def scratch_dir(prefix: str) -> Path:
+    """A fresh temporary folder, removed when the bench exits unless ``STUDIO_BENCH_KEEP`` is set."""
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
     if not os.environ.get("STUDIO_BENCH_KEEP"):
-        atexit.register(shutil.rmtree, data, ignore_errors=True)
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return folder
+
+
+def setup() -> Path:
+    data = scratch_dir("studio-bench-")
     os.environ["STUDIO_DATA_DIR"] = str(data)
     os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "studio.settings.local")

@@ -10,18 +10,16 @@ wnut17 uses its official Train/Test documents; wikigold an automatic 80/20 split
 from __future__ import annotations
 
 import argparse
-import atexit
 import json
 import logging
-import os
 import resource
-import shutil
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from _django import SHARED, scratch_dir  # noqa: E402
 
 from modeling.config import TrainingConfig, resolve  # noqa: E402
 from modeling.ml.corpus import LabeledDocument, split_train_test  # noqa: E402
@@ -29,7 +27,7 @@ from modeling.ml.evaluation import evaluate  # noqa: E402
 from modeling.ml.inference import load_tagger, predict_spans  # noqa: E402
 from modeling.ml.training import train  # noqa: E402
 
-DATASETS = Path(__file__).resolve().parent.parent.parent / "shared" / "datasets"
+DATASETS = SHARED / "datasets"
 
 
 def load(name: str) -> tuple[list[LabeledDocument], list[LabeledDocument]]:
@@ -85,9 +83,7 @@ def main() -> None:
     train_docs, test_docs = load(args.dataset)
     if args.train_docs:
         train_docs = train_docs[: args.train_docs]
-    workdir = Path(args.workdir or tempfile.mkdtemp(prefix=f"bench-{args.dataset}-"))
-    if not args.workdir and not os.environ.get("STUDIO_BENCH_KEEP"):
-        atexit.register(shutil.rmtree, workdir, ignore_errors=True)
+    workdir = Path(args.workdir) if args.workdir else scratch_dir(f"bench-{args.dataset}-")
 
     cpu_started = _cpu_seconds()
     result = train(config, train_docs, None, workdir, threads=args.threads or None)
