@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from modeling.config import TrainingConfig
+from modeling.ml.tokenization import word_shape
 
 if TYPE_CHECKING:
     from flair.data import Sentence
@@ -77,7 +78,6 @@ def build_embeddings(config: TrainingConfig, train_sentences: Sequence[Sentence]
         stack.append(OneHotEmbeddings(vocab, embedding_length=config.words.embedding_length))
     if config.shapes is not None:
         from modeling.ml.casing import WordShapeEmbeddings
-        from modeling.ml.tokenization import word_shape
 
         shape_counts = Counter(word_shape(t.text) for s in train_sentences for t in s)
         shapes = [shape for shape, count in shape_counts.most_common() if count >= config.shapes.min_freq]
