@@ -1,17 +1,6 @@
 from django.contrib import admin
 
-from annotation.models import ApiKey, Document, EntityType, Label, Membership, Project
-
-
-class MembershipInline(admin.TabularInline):
-    model = Membership
-    extra = 0
-
-
-@admin.register(Project)
-class ProjectAdmin(admin.ModelAdmin):
-    list_display = ("name", "language", "created_at")
-    inlines = [MembershipInline]
+from annotation.models import Document, EntityType, Label
 
 
 @admin.register(EntityType)
@@ -31,9 +20,3 @@ class DocumentAdmin(admin.ModelAdmin):
 class LabelAdmin(admin.ModelAdmin):
     list_display = ("document", "entity_type", "start", "end", "updated_by", "updated_at")
     raw_id_fields = ("document",)
-
-
-@admin.register(ApiKey)
-class ApiKeyAdmin(admin.ModelAdmin):
-    list_display = ("name", "prefix", "user", "created_at", "last_used_at")
-    readonly_fields = ("key_hash", "prefix")

@@ -5,29 +5,13 @@ from __future__ import annotations
 
 from django import forms
 
-from annotation.models import Dataset, Role
+from annotation.models import Dataset
 from annotation.services.splits import SplitScope
 from annotation.services.uploads import FORMAT_NAMES, UploadFormat
+from projects.languages import LANGUAGES
+from projects.models import Role
+from studio import limits
 from studio.exceptions import ApplicationError
-
-LANGUAGES = [
-    ("en-us", "English (US)"),
-    ("en", "English"),
-    ("de", "German"),
-    ("fr", "French"),
-    ("es", "Spanish"),
-    ("it", "Italian"),
-    ("pt", "Portuguese"),
-    ("nl", "Dutch"),
-    ("ja", "Japanese"),
-    ("zh-hans", "Chinese (Simplified)"),
-    ("ko", "Korean"),
-    ("ar", "Arabic"),
-    ("hi", "Hindi"),
-    ("ru", "Russian"),
-    ("tr", "Turkish"),
-    ("pl", "Polish"),
-]
 
 
 def attach_error(form: forms.Form, error: ApplicationError) -> None:
@@ -40,7 +24,9 @@ class ProjectCreateForm(forms.Form):
     name = forms.CharField(
         max_length=50,
         help_text="Letters, digits, '_', '.' and '-'; up to 50 characters. It cannot be changed later.",
-        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "pattern": r"[A-Za-z0-9_.\-]+"}),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "spellcheck": "false", "pattern": f"{limits.NAME_CHARACTERS}+"}
+        ),
     )
     language = forms.ChoiceField(choices=LANGUAGES, initial="en-us", help_text="The language of most documents.")
     multilingual = forms.BooleanField(

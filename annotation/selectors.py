@@ -7,35 +7,18 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 
-from annotation.models import Activity, Dataset, Document, EntityType, Label, Membership, Project
-from annotation.permissions import Action, require
+from annotation.models import Dataset, Document, EntityType, Label
+from projects import selectors as project_selectors
+from projects.models import Membership, Project
 from studio.exceptions import NotFound
 
 
-def project_list(*, user) -> QuerySet[Project]:
-    qs = Project.objects.all()
-    if not user.is_superuser:
-        qs = qs.filter(memberships__user=user)
-    return qs.order_by("name")
-
-
 def project_list_with_counts(*, user) -> QuerySet[Project]:
-    return project_list(user=user).annotate(
+    return project_selectors.project_list(user=user).annotate(
         document_count=Count("documents", distinct=True),
         labeled_count=Count("documents", filter=Q(documents__labels__isnull=False), distinct=True),
         entity_type_count=Count("entity_types", distinct=True),
     )
-
-
-def project_get(*, user, name: str, action: Action = Action.VIEW) -> Project:
-    """The project named `name` if the user has a role in it; NotFound otherwise (no existence leak)."""
-    project = Project.objects.filter(name=name).first()
-    if project is None or (
-        not user.is_superuser and not Membership.objects.filter(project=project, user=user).exists()
-    ):
-        raise NotFound(f"The project '{name}' could not be found.", code="NotFound", innererror_code="ProjectNotFound")
-    require(user, project, action)
-    return project
 
 
 def entity_type_list(*, project: Project) -> QuerySet[EntityType]:
@@ -80,14 +63,6 @@ def project_list_for_user(*, user) -> QuerySet[Project]:
     """The project list page: counts plus the user's own role in each project."""
     role = Membership.objects.filter(project=OuterRef("pk"), user=user).values("role")[:1]
     return project_list_with_counts(user=user).annotate(my_role=Subquery(role))
-
-
-def membership_list(*, project: Project) -> QuerySet[Membership]:
-    return project.memberships.select_related("user").order_by("user__username")
-
-
-def activity_list(*, project: Project, limit: int = 10) -> QuerySet[Activity]:
-    return project.activities.select_related("user").order_by("-created_at", "-id")[:limit]
 
 
 def entity_type_get(*, project: Project, entity_type_id: int) -> EntityType:

@@ -16,7 +16,7 @@ def main(name: str = "wnut17") -> None:
     from django.test import Client
 
     from annotation.models import Document, Label
-    from annotation.services.api_keys import api_key_create
+    from projects.services.api_keys import api_key_create
 
     user = get_user_model().objects.create_user("bench", password="bench-password")
     headers = {"Ocp-Apim-Subscription-Key": api_key_create(user=user, name="bench")}

@@ -71,7 +71,6 @@ def main() -> None:
 
     from annotation.formats import ProjectData
     from annotation.formats.jsonl import read_jsonl
-    from annotation.services.api_keys import api_key_create
     from annotation.services.imports import project_import
     from modeling import config as configs
     from modeling import serving
@@ -79,6 +78,7 @@ def main() -> None:
     from modeling.ml.training import train
     from modeling.models import TrainedModel
     from modeling.services.deployments import deployment_deploy
+    from projects.services.api_keys import api_key_create
 
     user = get_user_model().objects.create_user("bench", password="bench-password")
     key = api_key_create(user=user, name="bench")

@@ -38,8 +38,8 @@ def main() -> None:
     from django.contrib.auth import get_user_model
     from django.test import Client
 
-    from annotation.services.api_keys import api_key_create
     from modeling.models import TrainedModel, TrainingJob
+    from projects.services.api_keys import api_key_create
 
     user = get_user_model().objects.create_user("bench", password="bench-password")
     headers = {"Ocp-Apim-Subscription-Key": api_key_create(user=user, name="bench")}

@@ -67,7 +67,7 @@ def seed(text: str, spans: list[tuple[int, int]]):
     from annotation.models import Label
     from annotation.services.entity_types import entity_type_create
     from annotation.services.imports import documents_import
-    from annotation.services.projects import project_create
+    from projects.services.projects import project_create
 
     user = get_user_model().objects.create_user("bench", password=PASSWORD)
     project = project_create(user=user, name="bench")

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from django import forms
 
-from annotation import limits
 from modeling import config as configs
+from studio import limits
 from studio.exceptions import ApplicationError
 
 NEW, OVERWRITE = "new", "overwrite"
@@ -25,7 +25,9 @@ class TrainForm(forms.Form):
         required=False,
         label="Model name",
         help_text="Letters, digits, '_', '.' and '-'; up to 50 characters.",
-        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "pattern": r"[A-Za-z0-9_.\-]+"}),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "spellcheck": "false", "pattern": f"{limits.NAME_CHARACTERS}+"}
+        ),
     )
     overwrite_label = forms.ChoiceField(required=False, label="Model to overwrite")
     config_version = forms.ChoiceField(

@@ -4,19 +4,7 @@ from django.conf import settings as django_settings
 from django.db import models
 from django.db.models import Q
 
-from annotation.models import Project
-
-
-class JobStatus(models.TextChoices):
-    NOT_STARTED = "notStarted"
-    RUNNING = "running"
-    SUCCEEDED = "succeeded"
-    FAILED = "failed"
-    CANCELLING = "cancelling"
-    CANCELLED = "cancelled"
-
-
-ACTIVE_STATUSES = (JobStatus.NOT_STARTED, JobStatus.RUNNING, JobStatus.CANCELLING)
+from projects.models import ACTIVE_STATUSES, JobStatus, Project
 
 
 class TrainingJob(models.Model):

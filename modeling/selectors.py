@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from annotation.models import Project
 from modeling.models import Deployment, TrainedModel, TrainingJob
+from projects.models import Project
 from studio.exceptions import NotFound
 
 

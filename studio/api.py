@@ -12,7 +12,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from studio.authentication import KEY_HEADER
 from studio.exceptions import ApplicationError
 
 logger = logging.getLogger(__name__)
@@ -64,8 +63,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         if inner:
             error["innererror"] = {"code": inner, "message": str(message)}
         response = error_response(error, status)
-        if status == 401:
-            response["WWW-Authenticate"] = KEY_HEADER
+        if status == 401 and getattr(exc, "auth_header", None):
+            # DRF sets the first authenticator's header (the subscription-key header) on the exception.
+            response["WWW-Authenticate"] = exc.auth_header
         return response
     logger.exception("Unhandled API error", exc_info=exc)
     return None

@@ -14,8 +14,8 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from django.utils import timezone
 
-from annotation.services.api_keys import api_key_create
 from modeling.config import CONFIGS, CharacterEmbeddingConfig, WordEmbeddingConfig
+from projects.services.api_keys import api_key_create
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
 DATASETS = SHARED / "datasets"

@@ -12,35 +12,24 @@ from django.http import HttpResponse
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from annotation import selectors
-from annotation.apis.serializers import job_state, project_metadata
 from annotation.formats import ProblemList
 from annotation.formats.archive import decode_text, read_zip
 from annotation.formats.azure import read_project, write_project
-from annotation.models import AuthoringJob, JobKind, Project
-from annotation.permissions import Action
-from annotation.services import projects as project_services
 from annotation.services.imports import project_data, project_import
-from annotation.services.jobs import job_record, job_result
+from projects import selectors as project_selectors
+from projects.apis.serializers import accepted, job_state, operation_location, project_metadata
+from projects.languages import LANGUAGES
+from projects.models import Operation, OperationKind, Project
+from projects.permissions import Action
+from projects.services import projects as project_services
+from projects.services.operations import job_record, job_result
 from studio.api import AzureAPIView, paged
 from studio.exceptions import ApplicationError, InvalidInput, NotFound
-
-BASE = "/language/authoring/analyze-text"
-
-
-def operation_location(request: Request, path: str) -> str:
-    return request.build_absolute_uri(f"{BASE}/{path}") + f"?api-version={request.api_version}"
-
-
-def accepted(request: Request, path: str) -> Response:
-    response = Response(status=202)
-    response["Operation-Location"] = operation_location(request, path)
-    return response
 
 
 class ProjectListApi(AzureAPIView):
     def get(self, request: Request) -> Response:
-        projects = [project_metadata(p) for p in selectors.project_list(user=request.user)]
+        projects = [project_metadata(p) for p in project_selectors.project_list(user=request.user)]
         return Response(paged(request, projects))
 
 
@@ -55,7 +44,7 @@ PATCH_FIELDS = {
 
 class ProjectApi(AzureAPIView):
     def get(self, request: Request, project_name: str) -> Response:
-        project = selectors.project_get(user=request.user, name=project_name)
+        project = project_selectors.project_get(user=request.user, name=project_name)
         return Response(project_metadata(project))
 
     def patch(self, request: Request, project_name: str) -> Response:
@@ -76,7 +65,7 @@ class ProjectApi(AzureAPIView):
             )
         changes = {field: body[key] for key, field in PATCH_FIELDS.items() if key in body}
         if Project.objects.filter(name=project_name).exists():
-            project = selectors.project_get(user=request.user, name=project_name, action=Action.MANAGE)
+            project = project_selectors.project_get(user=request.user, name=project_name, action=Action.MANAGE)
             project = project_services.project_update(project=project, user=request.user, **changes)
             return Response(project_metadata(project), status=200)
         if "language" not in body:
@@ -85,9 +74,9 @@ class ProjectApi(AzureAPIView):
         return Response(project_metadata(project), status=201)
 
     def delete(self, request: Request, project_name: str) -> Response:
-        project = selectors.project_get(user=request.user, name=project_name, action=Action.MANAGE)
+        project = project_selectors.project_get(user=request.user, name=project_name, action=Action.MANAGE)
         project_services.project_delete(project=project)
-        job = job_record(kind=JobKind.DELETION, project_name=project_name, user=request.user)
+        job = job_record(kind=OperationKind.DELETION, project_name=project_name, user=request.user)
         return accepted(request, f"projects/global/deletion-jobs/{job.job_id}")
 
 
@@ -118,7 +107,7 @@ class ProjectImportApi(AzureAPIView):
             raise InvalidInput("The zip holds no project file (labels.json).")
         data = read_project(payload, texts=texts, expected_name=project_name)
         project_import(user=request.user, name=project_name, data=data)
-        job = job_record(kind=JobKind.IMPORT, project_name=project_name, user=request.user)
+        job = job_record(kind=OperationKind.IMPORT, project_name=project_name, user=request.user)
         return accepted(request, f"projects/{project_name}/import/jobs/{job.job_id}")
 
 
@@ -133,39 +122,39 @@ class ProjectExportApi(AzureAPIView):
             )
         if request.query_params.get("trainedModelLabel"):
             raise InvalidInput("Exporting a trained model's snapshot is not supported yet.", target="trainedModelLabel")
-        project = selectors.project_get(user=request.user, name=project_name)
+        project = project_selectors.project_get(user=request.user, name=project_name)
         include_text = request.query_params.get("includeText", "").lower() == "true"
         result = write_project(project_data(project=project), include_text=include_text)
-        job = job_record(kind=JobKind.EXPORT, project_name=project_name, user=request.user, result=result)
+        job = job_record(kind=OperationKind.EXPORT, project_name=project_name, user=request.user, result=result)
         return accepted(request, f"projects/{project_name}/export/jobs/{job.job_id}")
 
 
-def _job(request: Request, kind: JobKind, job_id: str, project_name: str | None = None) -> AuthoringJob:
-    job = AuthoringJob.objects.filter(job_id=job_id, kind=kind).first()
+def _job(request: Request, kind: OperationKind, job_id: str, project_name: str | None = None) -> Operation:
+    job = Operation.objects.filter(job_id=job_id, kind=kind).first()
     if job is None or (project_name is not None and job.project_name != project_name):
         raise NotFound(f"The job '{job_id}' could not be found.", innererror_code="OperationNotFound")
     if not request.user.is_superuser and job.user_id != request.user.pk:
-        if kind == JobKind.DELETION:
+        if kind == OperationKind.DELETION:
             raise NotFound(f"The job '{job_id}' could not be found.", innererror_code="OperationNotFound")
-        selectors.project_get(user=request.user, name=job.project_name)
+        project_selectors.project_get(user=request.user, name=job.project_name)
     return job
 
 
 class ImportJobApi(AzureAPIView):
     def get(self, request: Request, project_name: str, job_id: str) -> Response:
-        return Response(job_state(_job(request, JobKind.IMPORT, job_id, project_name)))
+        return Response(job_state(_job(request, OperationKind.IMPORT, job_id, project_name)))
 
 
 class ExportJobApi(AzureAPIView):
     def get(self, request: Request, project_name: str, job_id: str) -> Response:
-        job = _job(request, JobKind.EXPORT, job_id, project_name)
+        job = _job(request, OperationKind.EXPORT, job_id, project_name)
         url = operation_location(request, f"projects/{project_name}/export/jobs/{job_id}/result")
         return Response(job_state(job, result_url=url))
 
 
 class ExportResultApi(AzureAPIView):
     def get(self, request: Request, project_name: str, job_id: str) -> HttpResponse:
-        job = _job(request, JobKind.EXPORT, job_id, project_name)
+        job = _job(request, OperationKind.EXPORT, job_id, project_name)
         data = job_result(job)
         if data is None:
             raise ApplicationError("The export result has expired.", code="NotFound", status=404)
@@ -174,29 +163,9 @@ class ExportResultApi(AzureAPIView):
 
 class DeletionJobApi(AzureAPIView):
     def get(self, request: Request, job_id: str) -> Response:
-        return Response(job_state(_job(request, JobKind.DELETION, job_id)))
-
-
-LANGUAGES = [
-    ("English", "en"),
-    ("English (US)", "en-us"),
-    ("German", "de"),
-    ("French", "fr"),
-    ("Spanish", "es"),
-    ("Italian", "it"),
-    ("Portuguese", "pt"),
-    ("Dutch", "nl"),
-    ("Japanese", "ja"),
-    ("Chinese", "zh-hans"),
-    ("Korean", "ko"),
-    ("Arabic", "ar"),
-    ("Hindi", "hi"),
-    ("Russian", "ru"),
-    ("Turkish", "tr"),
-    ("Polish", "pl"),
-]
+        return Response(job_state(_job(request, OperationKind.DELETION, job_id)))
 
 
 class LanguagesApi(AzureAPIView):
     def get(self, request: Request) -> Response:
-        return Response(paged(request, [{"languageName": n, "languageCode": c} for n, c in LANGUAGES]))
+        return Response(paged(request, [{"languageName": n, "languageCode": c} for c, n in LANGUAGES]))

@@ -14,10 +14,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from annotation import selectors
-from annotation.models import Document, EntityType, Label, Project
-from annotation.permissions import Action, can, role_of
+from annotation.models import Document, EntityType, Label
 from annotation.services.documents import document_set_dataset
 from annotation.services.labels import label_create, label_delete, label_update
+from projects import selectors as project_selectors
+from projects.models import Project
+from projects.permissions import Action, can, role_of
 from studio.exceptions import InvalidInput
 
 
@@ -94,7 +96,7 @@ def _body(request: Request) -> dict[str, Any]:
 
 
 def _document(request: Request, project_name: str, document_id: int, action: Action = Action.VIEW) -> Document:
-    project = selectors.project_get(user=request.user, name=project_name, action=action)
+    project = project_selectors.project_get(user=request.user, name=project_name, action=action)
     return selectors.document_get(project=project, document_id=document_id)
 
 

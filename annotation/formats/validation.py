@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from annotation import limits
 from annotation.formats import DocumentData, ProblemList
 from annotation.spans import find_overlaps, overlap_message
+from studio import limits
 from studio.exceptions import InvalidInput
 
 

@@ -3,8 +3,9 @@ from __future__ import annotations
 from django.db import transaction
 from django.db.models import QuerySet
 
-from annotation.models import Dataset, Document, Project
-from annotation.services.activity import activity_record
+from annotation.models import Dataset, Document
+from projects.models import Project
+from projects.services.activity import activity_record
 from studio.exceptions import InvalidInput
 
 

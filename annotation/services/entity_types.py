@@ -3,9 +3,10 @@ from __future__ import annotations
 from django.db import transaction
 from django.db.models import Max
 
-from annotation import limits
-from annotation.models import EntityType, Project
-from annotation.services.activity import activity_record
+from annotation.models import EntityType
+from projects.models import Project
+from projects.services.activity import activity_record
+from studio import limits
 from studio.exceptions import Conflict, InvalidInput
 
 # Distinct, readable on white, colour-blind-aware first (Tableau 10), then more.

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from annotation import limits
 from annotation.formats import DocumentData, ProblemList, ProjectData
-from annotation.models import Document, EntityType, Label, Membership, Project, Role
-from annotation.permissions import Action, can, require
-from annotation.services.activity import activity_record
+from annotation.models import Document, EntityType, Label
 from annotation.services.entity_types import next_color
 from annotation.spans import Span
+from projects.models import Membership, Project, Role
+from projects.permissions import Action, can, require
+from projects.services.activity import activity_record
+from studio import limits
 from studio.exceptions import PermissionDenied
 
 BATCH = 2000

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from annotation import limits
 from annotation.models import Document, EntityType, Label
-from annotation.permissions import Action, require
 from annotation.spans import Span, check_no_overlap
+from projects.permissions import Action, require
+from studio import limits
 from studio.exceptions import InvalidInput, NotFound
 
 

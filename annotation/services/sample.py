@@ -12,12 +12,13 @@ from pathlib import Path
 from django.db import transaction
 
 from annotation.formats import DocumentData
-from annotation.models import Dataset, Project
-from annotation.services.activity import activity_record
+from annotation.models import Dataset
 from annotation.services.entity_types import entity_type_create
 from annotation.services.imports import documents_import
-from annotation.services.projects import project_create
 from annotation.spans import Span
+from projects.models import Project
+from projects.services.activity import activity_record
+from projects.services.projects import project_create
 
 SAMPLE_FILE = Path(__file__).resolve().parent.parent / "sample" / "loan_agreements.txt"
 DEFAULT_NAME = "loan-agreements"

@@ -18,8 +18,9 @@ from enum import StrEnum
 from django.db import transaction
 
 from annotation import selectors
-from annotation.models import Dataset, Label, Project
-from annotation.services.activity import activity_record
+from annotation.models import Dataset, Label
+from projects.models import Project
+from projects.services.activity import activity_record
 from studio.exceptions import Conflict, InvalidInput
 
 UPDATE_BATCH = 5000

@@ -21,10 +21,10 @@ from annotation.formats.azure import read_project
 from annotation.formats.conll import read_conll
 from annotation.formats.jsonl import read_jsonl
 from annotation.formats.validation import check_documents
-from annotation.models import Project
-from annotation.permissions import Action, can, require
 from annotation.services.entity_types import entity_type_create
 from annotation.services.imports import documents_import
+from projects.models import Project
+from projects.permissions import Action, can, require
 from studio.exceptions import InvalidInput
 
 

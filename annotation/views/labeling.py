@@ -4,12 +4,13 @@ from django.contrib.auth.decorators import login_required
 
 from annotation import selectors
 from annotation.apis.ui import document_json
-from annotation.views.pages import render_project
+from projects import selectors as project_selectors
+from projects.views import render_project
 
 
 @login_required
 def document_label(request, project_name: str, document_id: int):
-    project = selectors.project_get(user=request.user, name=project_name)
+    project = project_selectors.project_get(user=request.user, name=project_name)
     document = selectors.document_get(project=project, document_id=document_id)
     data = {**document_json(document, request.user), "username": request.user.username}
     return render_project(

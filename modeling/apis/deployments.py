@@ -5,32 +5,31 @@ from __future__ import annotations
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from annotation import selectors as annotation_selectors
-from annotation.apis.authoring import accepted
-from annotation.apis.serializers import job_state
-from annotation.models import AuthoringJob, JobKind
-from annotation.permissions import Action
 from modeling import selectors
 from modeling.apis import serializers
 from modeling.services import deployments as services
+from projects import selectors as project_selectors
+from projects.apis.serializers import accepted, job_state
+from projects.models import Operation, OperationKind
+from projects.permissions import Action
 from studio.api import AzureAPIView, paged
 from studio.exceptions import InvalidInput, NotFound
 
 
 class DeploymentListApi(AzureAPIView):
     def get(self, request: Request, project_name: str) -> Response:
-        project = annotation_selectors.project_get(user=request.user, name=project_name)
+        project = project_selectors.project_get(user=request.user, name=project_name)
         items = [serializers.deployment(d) for d in selectors.deployment_list(project=project)]
         return Response(paged(request, items))
 
 
 class DeploymentApi(AzureAPIView):
     def get(self, request: Request, project_name: str, deployment_name: str) -> Response:
-        project = annotation_selectors.project_get(user=request.user, name=project_name)
+        project = project_selectors.project_get(user=request.user, name=project_name)
         return Response(serializers.deployment(selectors.deployment_get(project=project, name=deployment_name)))
 
     def put(self, request: Request, project_name: str, deployment_name: str) -> Response:
-        project = annotation_selectors.project_get(user=request.user, name=project_name, action=Action.MANAGE)
+        project = project_selectors.project_get(user=request.user, name=project_name, action=Action.MANAGE)
         body = request.data if isinstance(request.data, dict) else {}
         if not body.get("trainedModelLabel"):
             raise InvalidInput("Missing required field 'trainedModelLabel'.", target="trainedModelLabel")
@@ -40,14 +39,14 @@ class DeploymentApi(AzureAPIView):
         return accepted(request, f"projects/{project_name}/deployments/{deployment_name}/jobs/{job.job_id}")
 
     def delete(self, request: Request, project_name: str, deployment_name: str) -> Response:
-        project = annotation_selectors.project_get(user=request.user, name=project_name, action=Action.MANAGE)
+        project = project_selectors.project_get(user=request.user, name=project_name, action=Action.MANAGE)
         job = services.deployment_delete(user=request.user, project=project, name=deployment_name)
         return accepted(request, f"projects/{project_name}/deployments/{deployment_name}/jobs/{job.job_id}")
 
 
 class SwapApi(AzureAPIView):
     def post(self, request: Request, project_name: str) -> Response:
-        project = annotation_selectors.project_get(user=request.user, name=project_name, action=Action.MANAGE)
+        project = project_selectors.project_get(user=request.user, name=project_name, action=Action.MANAGE)
         body = request.data if isinstance(request.data, dict) else {}
         job = services.deployments_swap(
             user=request.user,
@@ -59,15 +58,15 @@ class SwapApi(AzureAPIView):
 
 
 class DeploymentJobApi(AzureAPIView):
-    kinds = (JobKind.DEPLOYMENT,)
+    kinds = (OperationKind.DEPLOYMENT,)
 
     def get(self, request: Request, project_name: str, job_id: str, deployment_name: str | None = None) -> Response:
-        annotation_selectors.project_get(user=request.user, name=project_name)
-        job = AuthoringJob.objects.filter(job_id=job_id, kind__in=self.kinds, project_name=project_name).first()
+        project_selectors.project_get(user=request.user, name=project_name)
+        job = Operation.objects.filter(job_id=job_id, kind__in=self.kinds, project_name=project_name).first()
         if job is None:
             raise NotFound(f"The job '{job_id}' could not be found.", innererror_code="OperationNotFound")
         return Response(job_state(job))
 
 
 class SwapJobApi(DeploymentJobApi):
-    kinds = (JobKind.SWAP,)
+    kinds = (OperationKind.SWAP,)

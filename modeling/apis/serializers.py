@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from annotation.apis.serializers import job_state
 from annotation.offsets import OffsetMap
 from modeling.models import TrainedModel, TrainingJob
+from projects.apis.serializers import job_state
 from studio.api import azure_datetime
 
 MODEL_LIFETIME = timedelta(days=365)

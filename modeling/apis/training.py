@@ -5,23 +5,22 @@ from __future__ import annotations
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from annotation import selectors as annotation_selectors
-from annotation.apis.authoring import accepted
-from annotation.apis.serializers import job_state
-from annotation.models import AuthoringJob, JobKind
-from annotation.permissions import Action
 from modeling import config as configs
 from modeling import selectors
 from modeling.apis import serializers
 from modeling.services import models as model_services
 from modeling.services import training as training_services
+from projects import selectors as project_selectors
+from projects.apis.serializers import accepted, job_state
+from projects.models import Operation, OperationKind
+from projects.permissions import Action
 from studio.api import AzureAPIView, paged
 from studio.exceptions import InvalidInput, NotFound
 
 
 class TrainApi(AzureAPIView):
     def post(self, request: Request, project_name: str) -> Response:
-        project = annotation_selectors.project_get(user=request.user, name=project_name, action=Action.MANAGE)
+        project = project_selectors.project_get(user=request.user, name=project_name, action=Action.MANAGE)
         body = request.data if isinstance(request.data, dict) else {}
         if "modelLabel" not in body:
             raise InvalidInput("Missing required field 'modelLabel'.", target="modelLabel")
@@ -37,20 +36,20 @@ class TrainApi(AzureAPIView):
 
 class TrainJobListApi(AzureAPIView):
     def get(self, request: Request, project_name: str) -> Response:
-        project = annotation_selectors.project_get(user=request.user, name=project_name)
+        project = project_selectors.project_get(user=request.user, name=project_name)
         jobs = [serializers.training_job_state(j) for j in selectors.training_job_list(project=project)]
         return Response(paged(request, jobs))
 
 
 class TrainJobApi(AzureAPIView):
     def get(self, request: Request, project_name: str, job_id: str) -> Response:
-        project = annotation_selectors.project_get(user=request.user, name=project_name)
+        project = project_selectors.project_get(user=request.user, name=project_name)
         return Response(serializers.training_job_state(selectors.training_job_get(project=project, job_id=job_id)))
 
 
 class TrainJobCancelApi(AzureAPIView):
     def post(self, request: Request, project_name: str, job_id: str) -> Response:
-        project = annotation_selectors.project_get(user=request.user, name=project_name, action=Action.MANAGE)
+        project = project_selectors.project_get(user=request.user, name=project_name, action=Action.MANAGE)
         job = selectors.training_job_get(project=project, job_id=job_id)
         training_services.training_job_cancel(job=job)
         return accepted(request, f"projects/{project_name}/train/jobs/{job_id}")
@@ -58,25 +57,25 @@ class TrainJobCancelApi(AzureAPIView):
 
 class ModelListApi(AzureAPIView):
     def get(self, request: Request, project_name: str) -> Response:
-        project = annotation_selectors.project_get(user=request.user, name=project_name)
+        project = project_selectors.project_get(user=request.user, name=project_name)
         models = [serializers.trained_model(m) for m in selectors.trained_model_list(project=project)]
         return Response(paged(request, models))
 
 
 class ModelApi(AzureAPIView):
     def get(self, request: Request, project_name: str, label: str) -> Response:
-        project = annotation_selectors.project_get(user=request.user, name=project_name)
+        project = project_selectors.project_get(user=request.user, name=project_name)
         return Response(serializers.trained_model(selectors.trained_model_get(project=project, label=label)))
 
     def delete(self, request: Request, project_name: str, label: str) -> Response:
-        project = annotation_selectors.project_get(user=request.user, name=project_name, action=Action.MANAGE)
+        project = project_selectors.project_get(user=request.user, name=project_name, action=Action.MANAGE)
         model_services.trained_model_delete(model=selectors.trained_model_get(project=project, label=label))
         return Response(status=204)
 
 
 class EvaluationSummaryApi(AzureAPIView):
     def get(self, request: Request, project_name: str, label: str) -> Response:
-        project = annotation_selectors.project_get(user=request.user, name=project_name)
+        project = project_selectors.project_get(user=request.user, name=project_name)
         return Response(serializers.evaluation_summary(selectors.trained_model_get(project=project, label=label)))
 
 
@@ -89,7 +88,7 @@ class EvaluationResultApi(AzureAPIView):
                 target="stringIndexType",
                 innererror_code="InvalidParameterValue",
             )
-        project = annotation_selectors.project_get(user=request.user, name=project_name)
+        project = project_selectors.project_get(user=request.user, name=project_name)
         model = selectors.trained_model_get(project=project, label=label, with_documents=True)
         texts = model_services.snapshot_texts(model)
         utf16 = index_type == "Utf16CodeUnit"
@@ -102,7 +101,7 @@ class EvaluationResultApi(AzureAPIView):
 
 class LoadSnapshotApi(AzureAPIView):
     def post(self, request: Request, project_name: str, label: str) -> Response:
-        project = annotation_selectors.project_get(user=request.user, name=project_name, action=Action.MANAGE)
+        project = project_selectors.project_get(user=request.user, name=project_name, action=Action.MANAGE)
         model = selectors.trained_model_get(project=project, label=label)
         job = model_services.trained_model_load_snapshot(user=request.user, model=model)
         return accepted(request, f"projects/{project_name}/models/{label}/load-snapshot/jobs/{job.job_id}")
@@ -110,8 +109,10 @@ class LoadSnapshotApi(AzureAPIView):
 
 class LoadSnapshotJobApi(AzureAPIView):
     def get(self, request: Request, project_name: str, label: str, job_id: str) -> Response:
-        annotation_selectors.project_get(user=request.user, name=project_name)
-        job = AuthoringJob.objects.filter(job_id=job_id, kind=JobKind.LOAD_SNAPSHOT, project_name=project_name).first()
+        project_selectors.project_get(user=request.user, name=project_name)
+        job = Operation.objects.filter(
+            job_id=job_id, kind=OperationKind.LOAD_SNAPSHOT, project_name=project_name
+        ).first()
         if job is None:
             raise NotFound(f"The job '{job_id}' could not be found.", innererror_code="OperationNotFound")
         return Response(job_state(job))

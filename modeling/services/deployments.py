@@ -5,12 +5,12 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
-from annotation import limits
-from annotation.models import JobKind, Project
-from annotation.services.activity import activity_record
-from annotation.services.jobs import job_record
 from modeling import selectors
 from modeling.models import Deployment, TrainedModel
+from projects.models import OperationKind, Project
+from projects.services.activity import activity_record
+from projects.services.operations import job_record
+from studio import limits
 from studio.exceptions import InvalidInput, NotFound
 
 
@@ -48,7 +48,7 @@ def deployment_deploy(*, user, project: Project, name: str, model_label: str):
     project.last_deployed_at = now
     project.save(update_fields=["last_deployed_at"])
     activity_record(project=project, user=user, verb="deployed", summary=f"deployed model {model_label} as {name}")
-    return deployment, job_record(kind=JobKind.DEPLOYMENT, project_name=project.name, user=user)
+    return deployment, job_record(kind=OperationKind.DEPLOYMENT, project_name=project.name, user=user)
 
 
 @transaction.atomic
@@ -56,7 +56,7 @@ def deployment_delete(*, user, project: Project, name: str):
     deployment = _locked(project, name)
     deployment.delete()
     activity_record(project=project, user=user, verb="deployed", summary=f"deleted deployment {name}")
-    return job_record(kind=JobKind.DEPLOYMENT, project_name=project.name, user=user)
+    return job_record(kind=OperationKind.DEPLOYMENT, project_name=project.name, user=user)
 
 
 @transaction.atomic
@@ -73,4 +73,4 @@ def deployments_swap(*, user, project: Project, first: str, second: str):
     a.save(update_fields=["trained_model", "deployed_at"])
     b.save(update_fields=["trained_model", "deployed_at"])
     activity_record(project=project, user=user, verb="deployed", summary=f"swapped deployments {first} and {second}")
-    return job_record(kind=JobKind.SWAP, project_name=project.name, user=user)
+    return job_record(kind=OperationKind.SWAP, project_name=project.name, user=user)

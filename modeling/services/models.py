@@ -10,10 +10,10 @@ from django.conf import settings
 from django.db import transaction
 
 from annotation.formats.azure import read_project
-from annotation.models import JobKind
 from annotation.services.imports import project_import
-from annotation.services.jobs import job_record
 from modeling.models import TrainedModel
+from projects.models import OperationKind
+from projects.services.operations import job_record
 from studio.exceptions import ApplicationError, Conflict
 
 
@@ -49,7 +49,7 @@ def trained_model_load_snapshot(*, user, model: TrainedModel):
     project = model.project
     data = read_project(json.loads(path.read_text()), expected_name=project.name)
     project_import(user=user, name=project.name, data=data)
-    return job_record(kind=JobKind.LOAD_SNAPSHOT, project_name=project.name, user=user)
+    return job_record(kind=OperationKind.LOAD_SNAPSHOT, project_name=project.name, user=user)
 
 
 def snapshot_texts(model: TrainedModel) -> dict[str, str]:

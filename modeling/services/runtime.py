@@ -18,10 +18,11 @@ from typing import Any
 from django.db import close_old_connections, transaction
 from django.utils import timezone
 
-from annotation import selectors as annotation_selectors
 from annotation.offsets import convert_span, length_in
 from modeling import selectors
-from modeling.models import AnalyzeJob, Deployment, JobStatus
+from modeling.models import AnalyzeJob, Deployment
+from projects import selectors as project_selectors
+from projects.models import JobStatus
 from studio.api import azure_datetime
 from studio.exceptions import ApplicationError, InvalidInput, NotFound
 
@@ -119,7 +120,7 @@ def parse_task(raw: Any, index: int, *, default_name: str | None = None) -> Task
 
 def resolve_deployment(*, user, task: TaskSpec) -> Deployment:
     try:
-        project = annotation_selectors.project_get(user=user, name=task.project_name)
+        project = project_selectors.project_get(user=user, name=task.project_name)
     except NotFound:
         raise NotFound(
             f"The project '{task.project_name}' could not be found.", innererror_code="ProjectNotFound"

@@ -18,14 +18,15 @@ from django.conf import settings
 from django.db import close_old_connections, transaction
 from django.utils import timezone
 
-from annotation import limits
 from annotation.formats.azure import write_project
-from annotation.models import Label, Project
+from annotation.models import Label
 from annotation.services.imports import project_data
-from annotation.services.jobs import new_job_id
 from modeling import config as configs
-from modeling.models import ACTIVE_STATUSES, JobStatus, TrainedModel, TrainingJob
+from modeling.models import TrainedModel, TrainingJob
 from modeling.services.data import split_documents, to_labeled
+from projects.models import ACTIVE_STATUSES, JobStatus, Project
+from projects.services.operations import new_job_id
+from studio import limits
 from studio.exceptions import Conflict, InvalidInput
 
 logger = logging.getLogger(__name__)

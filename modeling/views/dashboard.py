@@ -7,13 +7,13 @@ from django.core.paginator import Paginator
 from django.http import QueryDict
 from django.views.decorators.http import require_GET
 
-from annotation import selectors as annotation_selectors
-from annotation.views.pages import render_project
 from modeling import config as configs
 from modeling import selectors
 from modeling.guidance import model_guidance
 from modeling.services import models as model_services
 from modeling.views import presenters
+from projects import selectors as project_selectors
+from projects.views import render_project
 
 DOCUMENTS_PER_PAGE = 20
 
@@ -38,7 +38,7 @@ def _colors(project) -> dict[str, str]:
 @login_required
 @require_GET
 def model_overview(request, project_name: str, label: str):
-    project = annotation_selectors.project_get(user=request.user, name=project_name)
+    project = project_selectors.project_get(user=request.user, name=project_name)
     model = selectors.trained_model_get(project=project, label=label)
     guidance = model_guidance(model.evaluation, model.label_counts)
     rows = presenters.entity_rows(model.evaluation, model.label_counts, _colors(project))
@@ -64,7 +64,7 @@ def model_overview(request, project_name: str, label: str):
 @login_required
 @require_GET
 def model_entities(request, project_name: str, label: str):
-    project = annotation_selectors.project_get(user=request.user, name=project_name)
+    project = project_selectors.project_get(user=request.user, name=project_name)
     model = selectors.trained_model_get(project=project, label=label)
     flagged: dict[str, list[str]] = {}
     for item in model_guidance(model.evaluation, model.label_counts):
@@ -77,7 +77,7 @@ def model_entities(request, project_name: str, label: str):
 @login_required
 @require_GET
 def model_confusion(request, project_name: str, label: str):
-    project = annotation_selectors.project_get(user=request.user, name=project_name)
+    project = project_selectors.project_get(user=request.user, name=project_name)
     model = selectors.trained_model_get(project=project, label=label)
     matrix = model.evaluation.get("confusionMatrix") or {}
     columns, rows = presenters.confusion_rows(matrix, _colors(project))
@@ -89,7 +89,7 @@ def model_confusion(request, project_name: str, label: str):
 @login_required
 @require_GET
 def model_test_set(request, project_name: str, label: str):
-    project = annotation_selectors.project_get(user=request.user, name=project_name)
+    project = project_selectors.project_get(user=request.user, name=project_name)
     model = selectors.trained_model_get(project=project, label=label, with_documents=True)
     texts, colors = model_services.snapshot_texts(model), _colors(project)
     documents = [presenters.compare_document(d, texts.get(d["location"]), colors) for d in model.evaluation_documents]

@@ -14,14 +14,14 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from annotation import limits
-from annotation import selectors as annotation_selectors
-from annotation.permissions import Action
-from annotation.views.pages import form_data, render_project
 from modeling import selectors
 from modeling.services import deployments as deployment_services
 from modeling.services import runtime
 from modeling.views import presenters
+from projects import selectors as project_selectors
+from projects.permissions import Action
+from projects.views import form_data, render_project
+from studio import limits
 from studio.exceptions import ApplicationError
 
 API_VERSION = "2023-04-01"
@@ -166,7 +166,7 @@ def _render_page(request, project, *, status: int = 200, deploy: dict | None = N
 @login_required
 @require_GET
 def deployment_list(request, project_name: str):
-    project = annotation_selectors.project_get(user=request.user, name=project_name)
+    project = project_selectors.project_get(user=request.user, name=project_name)
     return _render_page(request, project)
 
 
@@ -174,7 +174,7 @@ def deployment_list(request, project_name: str):
 @require_POST
 def deployment_deploy(request, project_name: str):
     """Deploys a model under a name; a name that already serves a model is only reassigned once confirmed."""
-    project = annotation_selectors.project_get(user=request.user, name=project_name, action=Action.MANAGE)
+    project = project_selectors.project_get(user=request.user, name=project_name, action=Action.MANAGE)
     name, label = request.POST.get("name", "").strip(), request.POST.get("model", "")
     current = _deployments(project).filter(name=name).first()
     if current is not None and request.POST.get("confirmed") != CONFIRMED:
@@ -206,7 +206,7 @@ def deployment_deploy(request, project_name: str):
 @login_required
 @require_POST
 def deployment_swap(request, project_name: str):
-    project = annotation_selectors.project_get(user=request.user, name=project_name, action=Action.MANAGE)
+    project = project_selectors.project_get(user=request.user, name=project_name, action=Action.MANAGE)
     first, second = request.POST.get("first", ""), request.POST.get("second", "")
     if request.POST.get("confirmed") != CONFIRMED:
         pair = {d.name: d for d in _deployments(project).filter(name__in=[first, second])}
@@ -232,7 +232,7 @@ def deployment_swap(request, project_name: str):
 @login_required
 @require_http_methods(["GET", "POST"])
 def deployment_delete(request, project_name: str, deployment_name: str):
-    project = annotation_selectors.project_get(user=request.user, name=project_name, action=Action.MANAGE)
+    project = project_selectors.project_get(user=request.user, name=project_name, action=Action.MANAGE)
     if request.method == "GET":
         current = selectors.deployment_get(project=project, name=deployment_name)
         return render_project(
@@ -247,7 +247,7 @@ def deployment_delete(request, project_name: str, deployment_name: str):
 @require_POST
 def deployment_test(request, project_name: str):
     """Runs the chosen deployment on one text through the runtime, as `POST /language/:analyze-text` would."""
-    project = annotation_selectors.project_get(user=request.user, name=project_name)
+    project = project_selectors.project_get(user=request.user, name=project_name)
     names = list(project.deployments.values_list("name", flat=True))
     form = DeploymentTestForm(*form_data(request, files=True), deployments=names)
     if not form.is_valid():

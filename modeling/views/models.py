@@ -7,22 +7,22 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect
 from django.views.decorators.http import require_GET, require_http_methods
 
-from annotation import limits
-from annotation import selectors as annotation_selectors
-from annotation.permissions import Action
-from annotation.views.pages import render_project
 from modeling import config as configs
 from modeling import selectors
-from modeling.models import ACTIVE_STATUSES
 from modeling.services import models as model_services
 from modeling.views import presenters
+from projects import selectors as project_selectors
+from projects.models import ACTIVE_STATUSES
+from projects.permissions import Action
+from projects.views import render_project
+from studio import limits
 from studio.exceptions import ApplicationError
 
 
 @login_required
 @require_GET
 def model_list(request, project_name: str):
-    project = annotation_selectors.project_get(user=request.user, name=project_name)
+    project = project_selectors.project_get(user=request.user, name=project_name)
     models = list(selectors.trained_model_list(project=project))
     active_job = selectors.training_job_list(project=project).filter(status__in=ACTIVE_STATUSES).first()
     rows = [
@@ -48,7 +48,7 @@ def model_list(request, project_name: str):
 @login_required
 @require_http_methods(["GET", "POST"])
 def model_delete(request, project_name: str, label: str):
-    project = annotation_selectors.project_get(user=request.user, name=project_name, action=Action.MANAGE)
+    project = project_selectors.project_get(user=request.user, name=project_name, action=Action.MANAGE)
     model = selectors.trained_model_get(project=project, label=label)
     if request.method == "GET":
         return render_project(request, "modeling/model_delete.html", project, active="models", model=model)
@@ -60,7 +60,7 @@ def model_delete(request, project_name: str, label: str):
 @login_required
 @require_http_methods(["GET", "POST"])
 def model_load_snapshot(request, project_name: str, label: str):
-    project = annotation_selectors.project_get(user=request.user, name=project_name, action=Action.MANAGE)
+    project = project_selectors.project_get(user=request.user, name=project_name, action=Action.MANAGE)
     model = selectors.trained_model_get(project=project, label=label)
     if request.method == "GET":
         return render_project(

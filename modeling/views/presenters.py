@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from modeling.models import ACTIVE_STATUSES, JobStatus, TrainingJob
+from modeling.models import TrainingJob
+from projects.models import ACTIVE_STATUSES, JobStatus
 
 NONE = "$none"
 DEFAULT_COLOR = "#8a94a3"

@@ -10,17 +10,19 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from annotation import limits
 from annotation import selectors as annotation_selectors
-from annotation.permissions import Action, can
-from annotation.views.pages import form_data, render_project
 from modeling import config as configs
 from modeling import selectors
 from modeling.apis.serializers import training_job_state
 from modeling.forms import OVERWRITE, TrainForm
-from modeling.models import ACTIVE_STATUSES, JobStatus, TrainingJob
+from modeling.models import TrainingJob
 from modeling.services import training as training_services
 from modeling.views import presenters
+from projects import selectors as project_selectors
+from projects.models import ACTIVE_STATUSES, JobStatus
+from projects.permissions import Action, can
+from projects.views import form_data, render_project
+from studio import limits
 from studio.exceptions import ApplicationError
 
 POLL_MILLISECONDS = 1500
@@ -31,7 +33,7 @@ RECENT_JOBS = 50
 @require_http_methods(["GET", "POST"])
 def training_start(request, project_name: str):
     action = Action.MANAGE if request.method == "POST" else Action.VIEW
-    project = annotation_selectors.project_get(user=request.user, name=project_name, action=action)
+    project = project_selectors.project_get(user=request.user, name=project_name, action=action)
     if not can(request.user, project, Action.MANAGE):
         return render_project(request, "modeling/train.html", project, active="train", allowed=False)
     existing = list(selectors.trained_model_list(project=project).values_list("label", flat=True))
@@ -81,7 +83,7 @@ def training_start(request, project_name: str):
 @login_required
 @require_GET
 def training_job_list(request, project_name: str):
-    project = annotation_selectors.project_get(user=request.user, name=project_name)
+    project = project_selectors.project_get(user=request.user, name=project_name)
     jobs = list(selectors.training_job_list(project=project).select_related("created_by")[:RECENT_JOBS])
     return render_project(
         request,
@@ -95,7 +97,7 @@ def training_job_list(request, project_name: str):
 @login_required
 @require_GET
 def training_job_detail(request, project_name: str, job_id: str):
-    project = annotation_selectors.project_get(user=request.user, name=project_name)
+    project = project_selectors.project_get(user=request.user, name=project_name)
     job = selectors.training_job_get(project=project, job_id=job_id)
     return render_project(
         request,
@@ -116,7 +118,7 @@ def training_job_detail(request, project_name: str, job_id: str):
 @require_GET
 def training_job_progress(request, project_name: str, job_id: str):
     """The job in Azure's shape plus the loss curve and the model's page once it exists: what the page polls."""
-    project = annotation_selectors.project_get(user=request.user, name=project_name)
+    project = project_selectors.project_get(user=request.user, name=project_name)
     job = selectors.training_job_get(project=project, job_id=job_id)
     return JsonResponse(_job_payload(request, project, job), headers={"Cache-Control": "no-store"})
 
@@ -124,7 +126,7 @@ def training_job_progress(request, project_name: str, job_id: str):
 @login_required
 @require_http_methods(["GET", "POST"])
 def training_job_cancel(request, project_name: str, job_id: str):
-    project = annotation_selectors.project_get(user=request.user, name=project_name, action=Action.MANAGE)
+    project = project_selectors.project_get(user=request.user, name=project_name, action=Action.MANAGE)
     job = selectors.training_job_get(project=project, job_id=job_id)
     if request.method == "GET":
         return render_project(request, "modeling/job_cancel.html", project, active="train", job=job)

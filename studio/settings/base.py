@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "django_q",
+    "projects",
     "annotation",
     "modeling",
 ]
@@ -77,7 +78,8 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "annotation.context_processors.project_permissions",
+                "projects.context_processors.project_permissions",
+                "projects.context_processors.name_rules",
             ],
         },
     },
@@ -137,8 +139,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 16 * 1024 * 1024
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "studio.authentication.ApiKeyAuthentication",
-        "studio.authentication.CsrfSessionAuthentication",
+        "projects.authentication.ApiKeyAuthentication",
+        "projects.authentication.CsrfSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],

@@ -6,8 +6,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
-from annotation.models import ApiKey
-from studio.authentication import hash_key
+from projects.authentication import hash_key
+from projects.models import ApiKey
 from tests.conftest import AzureClient
 
 

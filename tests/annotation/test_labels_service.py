@@ -3,11 +3,12 @@
 import pytest
 
 from annotation.formats import DocumentData
-from annotation.models import Label, Role
+from annotation.models import Label
 from annotation.services.entity_types import entity_type_create
 from annotation.services.imports import documents_import
 from annotation.services.labels import label_create, label_delete, label_update
-from annotation.services.projects import membership_set, project_create
+from projects.models import Role
+from projects.services.projects import membership_set, project_create
 from studio.exceptions import InvalidInput, NotFound, PermissionDenied
 
 TEXT = "Loan to John Smith for $5,000."

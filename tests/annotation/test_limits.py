@@ -1,6 +1,6 @@
 import pytest
 
-from annotation import limits
+from studio import limits
 from studio.exceptions import InvalidInput
 
 

@@ -13,8 +13,8 @@ from annotation.formats import DocumentData
 from annotation.models import Document, EntityType, Label
 from annotation.services.entity_types import entity_type_create
 from annotation.services.imports import documents_import
-from annotation.services.projects import project_create
 from annotation.spans import Span
+from projects.services.projects import project_create
 from tests.annotation.test_pages_permissions import make_team, state
 from tests.annotation.test_pages_projects import signed_in
 from tests.conftest import small_project

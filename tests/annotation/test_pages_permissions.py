@@ -9,13 +9,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import resolve
 
-from annotation.context_processors import project_permissions
 from annotation.formats import DocumentData
-from annotation.models import Document, EntityType, Label, Membership, Project, Role
+from annotation.models import Document, EntityType, Label
 from annotation.services.entity_types import entity_type_create
 from annotation.services.imports import documents_import
-from annotation.services.projects import membership_set, project_create
 from annotation.spans import Span
+from projects.context_processors import project_permissions
+from projects.models import Membership, Project, Role
+from projects.services.projects import membership_set, project_create
 
 
 @dataclass

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.test import Client
 
-from annotation.models import Activity, Membership, Project, Role
-from annotation.services.projects import project_create
+from projects.models import Activity, Membership, Project, Role
+from projects.services.projects import project_create
 from tests.annotation.test_pages_permissions import make_team
 
 

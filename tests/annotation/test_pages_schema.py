@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from annotation.models import EntityType, Label
-from annotation.services.projects import project_create
+from projects.services.projects import project_create
 from tests.annotation.test_pages_permissions import make_team
 from tests.annotation.test_pages_projects import signed_in
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 
 from annotation.formats import DocumentData
-from annotation.models import Activity
 from annotation.services.entity_types import entity_type_create
 from annotation.services.imports import documents_import
 from annotation.services.splits import SplitItem, documents_split, split_documents, split_preview
 from annotation.spans import Span
+from projects.models import Activity
 from studio.exceptions import Conflict, InvalidInput
 from tests.annotation.test_pages_permissions import make_team
 from tests.annotation.test_pages_projects import signed_in

@@ -1,8 +1,8 @@
 """Uploading, listing and splitting documents in real Chromium; screenshots of the main pages."""
 
 from annotation.models import Document
-from annotation.services.projects import project_create
 from annotation.services.sample import sample_project_create
+from projects.services.projects import project_create
 
 
 def test_upload_a_document_through_the_ui(live_server, page, login, make_user):

@@ -9,11 +9,12 @@ from playwright.sync_api import expect
 
 from annotation.formats import DocumentData
 from annotation.formats.jsonl import write_jsonl
-from annotation.models import Document, Label, Role
+from annotation.models import Document, Label
 from annotation.services.entity_types import entity_type_create
 from annotation.services.imports import documents_import, project_data
 from annotation.services.labels import label_create, label_delete
-from annotation.services.projects import membership_set, project_create
+from projects.models import Role
+from projects.services.projects import membership_set, project_create
 
 LOAN = (
     "Loan agreement between Contoso Bank and John Smith, signed in Seattle on 3 May 2024.\n"

@@ -1,8 +1,9 @@
 """Roles in the browser: controls a role cannot use are hidden, and the server refuses forged requests."""
 
-from annotation.models import EntityType, Project, Role
+from annotation.models import EntityType
 from annotation.services.entity_types import entity_type_create
-from annotation.services.projects import membership_set, project_create
+from projects.models import Project, Role
+from projects.services.projects import membership_set, project_create
 
 
 def team(make_user) -> dict:

@@ -1,7 +1,8 @@
 """Creating a project and its schema, and deleting it with a typed confirmation, in real Chromium."""
 
-from annotation.models import EntityType, Project
-from annotation.services.projects import project_create
+from annotation.models import EntityType
+from projects.models import Project
+from projects.services.projects import project_create
 
 
 def test_create_project_and_entity_type_through_the_ui(live_server, page, login, make_user, screenshot_dir):

@@ -8,7 +8,8 @@ from datetime import timedelta
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from modeling.models import JobStatus, TrainingJob
+from modeling.models import TrainingJob
+from projects.models import JobStatus
 from tests.modeling.test_pages import make_job, make_model, make_team
 
 

@@ -10,10 +10,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from annotation.services.api_keys import api_key_create
 from modeling.models import Deployment
 from modeling.services.deployments import deployment_deploy
 from modeling.services.runtime import MAX_CHARACTERS
+from projects.services.api_keys import api_key_create
 from tests.modeling.test_pages import Team, make_model, make_team, messages_of, url
 
 TEXT = "This loan agreement is made between Acme Bank and Wei Zhang for $5,000."

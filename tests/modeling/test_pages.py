@@ -15,14 +15,15 @@ from django.utils import timezone
 
 from annotation.formats import DocumentData
 from annotation.formats.azure import write_project
-from annotation.models import Document, Project, Role
+from annotation.models import Document
 from annotation.services.entity_types import entity_type_create
 from annotation.services.imports import documents_import, project_data
-from annotation.services.projects import membership_set, project_create
 from annotation.spans import Span
 from modeling import config as configs
 from modeling.ml.evaluation import evaluate
-from modeling.models import JobStatus, TrainedModel, TrainingJob
+from modeling.models import TrainedModel, TrainingJob
+from projects.models import JobStatus, Project, Role
+from projects.services.projects import membership_set, project_create
 
 CATEGORIES = ["Borrower", "Amount", "Lender"]
 BORROWERS = ["Ana Lopez", "Wei Zhang", "John Smith", "Fatima Okafor", "Lars Eriksson", "Priya Natarajan"]

@@ -12,10 +12,10 @@ from azure.core.credentials import AzureKeyCredential
 from azure.core.exceptions import ClientAuthenticationError, HttpResponseError, ResourceNotFoundError
 
 from annotation.formats.azure import read_project
-from annotation.models import Project
-from annotation.services.api_keys import api_key_create
 from annotation.services.imports import project_import
 from modeling.services.deployments import deployments_swap
+from projects.models import Project
+from projects.services.api_keys import api_key_create
 from tests.modeling.factories import loan_project
 
 DOCUMENTS = [

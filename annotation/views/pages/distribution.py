@@ -10,17 +10,19 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from annotation import limits, selectors
+from annotation import selectors
 from annotation.forms import SplitForm, attach_error
-from annotation.permissions import Action, can
 from annotation.services import splits
-from annotation.views.pages import render_project
+from projects import selectors as project_selectors
+from projects.permissions import Action, can
+from projects.views import render_project
+from studio import limits
 from studio.exceptions import ApplicationError, Conflict
 
 
 @login_required
 def project_distribution(request, project_name: str):
-    project = selectors.project_get(user=request.user, name=project_name)
+    project = project_selectors.project_get(user=request.user, name=project_name)
     previewing = "test_percent" in request.GET and can(request.user, project, Action.ASSIGN_DATASET)
     form = SplitForm(request.GET if previewing else None)
     preview = None
@@ -56,7 +58,7 @@ def _split_arguments(form: SplitForm) -> dict:
 @login_required
 @require_POST
 def project_split(request, project_name: str):
-    project = selectors.project_get(user=request.user, name=project_name, action=Action.ASSIGN_DATASET)
+    project = project_selectors.project_get(user=request.user, name=project_name, action=Action.ASSIGN_DATASET)
     form = SplitForm(request.POST)
     if not form.is_valid():
         messages.error(request, "The split settings are not valid; check them and preview again.")

@@ -21,11 +21,12 @@ from annotation.formats.azure import write_project
 from annotation.formats.conll import write_conll
 from annotation.formats.jsonl import write_jsonl
 from annotation.forms import BulkForm, DocumentFilterForm, UploadForm, attach_error
-from annotation.permissions import Action
 from annotation.services import documents as document_services
 from annotation.services.imports import project_data
 from annotation.services.uploads import SHORT_NAMES, UploadedFile, documents_upload
-from annotation.views.pages import form_data, render_project
+from projects import selectors as project_selectors
+from projects.permissions import Action
+from projects.views import form_data, render_project
 from studio.exceptions import ApplicationError, InvalidInput
 
 PAGE_SIZE = 50
@@ -44,7 +45,7 @@ def _filter_query(data: QueryDict) -> str:
 
 @login_required
 def document_list(request, project_name: str):
-    project = selectors.project_get(user=request.user, name=project_name)
+    project = project_selectors.project_get(user=request.user, name=project_name)
     entity_types = list(selectors.entity_type_list(project=project))
     filters = DocumentFilterForm(request.GET or None, entity_types=entity_types)
     documents = (
@@ -76,7 +77,7 @@ def document_list(request, project_name: str):
 def documents_bulk(request, project_name: str):
     form = BulkForm(request.POST)
     action = Action.MANAGE if request.POST.get("action") == "delete" else Action.ASSIGN_DATASET
-    project = selectors.project_get(user=request.user, name=project_name, action=action)
+    project = project_selectors.project_get(user=request.user, name=project_name, action=action)
     back_url = _list_url(project.name, request.POST, keep_page=True)
     if not form.is_valid():
         for error in form.non_field_errors() or [e for errors in form.errors.values() for e in errors]:
@@ -139,7 +140,7 @@ def _repost_fields(post: QueryDict) -> list[tuple[str, str]]:
 @login_required
 @require_http_methods(["GET", "POST"])
 def documents_upload_page(request, project_name: str):
-    project = selectors.project_get(user=request.user, name=project_name, action=Action.UPLOAD)
+    project = project_selectors.project_get(user=request.user, name=project_name, action=Action.UPLOAD)
     form = UploadForm(*form_data(request, files=True))
     problem = None
     if request.method == "POST" and form.is_valid():
@@ -190,7 +191,7 @@ def _upload_messages(request, result) -> None:
 @login_required
 def project_export(request, project_name: str):
     """Without `format`, the export page (with the CoNLL report); with it, the download."""
-    project = selectors.project_get(user=request.user, name=project_name)
+    project = project_selectors.project_get(user=request.user, name=project_name)
     export_format = request.GET.get("format", "")
     if export_format and export_format not in EXPORTERS:
         raise InvalidInput(f"Export format '{export_format}' is not one of azure, jsonl or conll.", target="format")

@@ -9,11 +9,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from annotation import selectors
 from annotation.forms import MemberForm, ProjectCreateForm, ProjectDeleteForm, ProjectSettingsForm, attach_error
-from annotation.models import Role
-from annotation.permissions import Action
-from annotation.services import projects as project_services
 from annotation.services.sample import sample_project_create
-from annotation.views.pages import form_data, render_project
+from projects import selectors as project_selectors
+from projects.models import Role
+from projects.permissions import Action
+from projects.services import projects as project_services
+from projects.views import form_data, render_project
 from studio.exceptions import ApplicationError, NotFound
 
 
@@ -54,14 +55,14 @@ def sample_load(request):
 
 @login_required
 def project_overview(request, project_name: str):
-    project = selectors.project_get(user=request.user, name=project_name)
+    project = project_selectors.project_get(user=request.user, name=project_name)
     return render_project(
         request,
         "annotation/project_overview.html",
         project,
         active="overview",
         distribution=selectors.dataset_distribution(project=project),
-        activities=selectors.activity_list(project=project, limit=12),
+        activities=project_selectors.activity_list(project=project, limit=12),
     )
 
 
@@ -69,7 +70,7 @@ def project_overview(request, project_name: str):
 @require_http_methods(["GET", "POST"])
 def project_settings(request, project_name: str):
     action = Action.MANAGE if request.method == "POST" else Action.VIEW
-    project = selectors.project_get(user=request.user, name=project_name, action=action)
+    project = project_selectors.project_get(user=request.user, name=project_name, action=action)
     form = ProjectSettingsForm(*form_data(request), initial=_settings_initial(project))
     if request.method == "POST" and form.is_valid():
         try:
@@ -104,7 +105,7 @@ def _settings_page(request, project, *, form, delete_form, status: int | None = 
 @login_required
 @require_POST
 def project_delete(request, project_name: str):
-    project = selectors.project_get(user=request.user, name=project_name, action=Action.MANAGE)
+    project = project_selectors.project_get(user=request.user, name=project_name, action=Action.MANAGE)
     delete_form = ProjectDeleteForm(request.POST, project_name=project.name)
     if not delete_form.is_valid():
         form = ProjectSettingsForm(initial=_settings_initial(project))
@@ -118,7 +119,7 @@ def project_delete(request, project_name: str):
 @require_http_methods(["GET", "POST"])
 def project_members(request, project_name: str):
     action = Action.MANAGE if request.method == "POST" else Action.VIEW
-    project = selectors.project_get(user=request.user, name=project_name, action=action)
+    project = project_selectors.project_get(user=request.user, name=project_name, action=action)
     form = MemberForm(*form_data(request))
     if request.method == "POST" and form.is_valid():
         try:
@@ -135,7 +136,7 @@ def project_members(request, project_name: str):
         active="members",
         status=400 if form.errors else 200,
         form=form,
-        memberships=selectors.membership_list(project=project),
+        memberships=project_selectors.membership_list(project=project),
         roles=Role.choices,
     )
 
@@ -149,7 +150,7 @@ def _on_field(error: ApplicationError, field: str) -> ApplicationError:
 @login_required
 @require_POST
 def member_remove(request, project_name: str, membership_id: int):
-    project = selectors.project_get(user=request.user, name=project_name, action=Action.MANAGE)
+    project = project_selectors.project_get(user=request.user, name=project_name, action=Action.MANAGE)
     try:
         project_services.membership_remove(project=project, user=request.user, membership_id=membership_id)
     except ApplicationError as error:
@@ -158,6 +159,6 @@ def member_remove(request, project_name: str, membership_id: int):
         messages.error(request, error.message)
     else:
         messages.success(request, "Member removed.")
-        if not selectors.project_list(user=request.user).filter(pk=project.pk).exists():
+        if not project_selectors.project_list(user=request.user).filter(pk=project.pk).exists():
             return redirect("project-list")  # the owner removed themselves
     return redirect("project-members", project_name=project.name)

@@ -9,9 +9,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from annotation import selectors
 from annotation.forms import EntityTypeDeleteForm, EntityTypeForm, attach_error
-from annotation.permissions import Action
 from annotation.services import entity_types as entity_type_services
-from annotation.views.pages import form_data, render_project
+from projects import selectors as project_selectors
+from projects.permissions import Action
+from projects.views import form_data, render_project
 from studio.exceptions import ApplicationError
 
 
@@ -34,7 +35,7 @@ def _schema_page(request, project, *, form, status: int = 200, edit: dict | None
 @require_http_methods(["GET", "POST"])
 def project_schema(request, project_name: str):
     action = Action.MANAGE if request.method == "POST" else Action.VIEW
-    project = selectors.project_get(user=request.user, name=project_name, action=action)
+    project = project_selectors.project_get(user=request.user, name=project_name, action=action)
     form = EntityTypeForm(*form_data(request))
     if request.method == "POST" and form.is_valid():
         try:
@@ -52,7 +53,7 @@ def project_schema(request, project_name: str):
 @login_required
 @require_POST
 def entity_type_update(request, project_name: str, entity_type_id: int):
-    project = selectors.project_get(user=request.user, name=project_name, action=Action.MANAGE)
+    project = project_selectors.project_get(user=request.user, name=project_name, action=Action.MANAGE)
     entity_type = selectors.entity_type_get(project=project, entity_type_id=entity_type_id)
     form = EntityTypeForm(request.POST)
     if form.is_valid():
@@ -77,7 +78,7 @@ def entity_type_update(request, project_name: str, entity_type_id: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def entity_type_delete(request, project_name: str, entity_type_id: int):
-    project = selectors.project_get(user=request.user, name=project_name, action=Action.MANAGE)
+    project = project_selectors.project_get(user=request.user, name=project_name, action=Action.MANAGE)
     entity_type = selectors.entity_type_get(project=project, entity_type_id=entity_type_id)
     form = EntityTypeDeleteForm(*form_data(request))
     if request.method == "POST" and form.is_valid():

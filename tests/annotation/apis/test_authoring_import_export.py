@@ -7,7 +7,8 @@ import zipfile
 
 import pytest
 
-from annotation.models import Document, EntityType, Label, Project
+from annotation.models import Document, EntityType, Label
+from projects.models import Project
 from tests.conftest import small_project
 
 
@@ -215,7 +216,7 @@ def test_export_job_of_another_users_project_is_hidden(api, make_api):
 def test_annotator_cannot_replace_a_project_by_import(api, make_api):
     from django.contrib.auth import get_user_model
 
-    from annotation.models import Membership, Role
+    from projects.models import Membership, Role
 
     import_project(api, small_project())
     annotator = make_api("ann")

@@ -3,7 +3,7 @@
 import pytest
 from django.contrib.auth import get_user_model
 
-from annotation.models import Membership, Project, Role
+from projects.models import Membership, Project, Role
 from tests.conftest import AzureClient
 
 

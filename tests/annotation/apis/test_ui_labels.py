@@ -6,11 +6,12 @@ import pytest
 from django.test import Client
 
 from annotation.formats import DocumentData
-from annotation.models import Label, Role
+from annotation.models import Label
 from annotation.services.entity_types import entity_type_create
 from annotation.services.imports import documents_import
 from annotation.services.labels import label_create
-from annotation.services.projects import membership_set, project_create
+from projects.models import Role
+from projects.services.projects import membership_set, project_create
 
 EMOJI_TEXT = "😀 Ana Lopez borrowed 😀😀 $20."
 

@@ -6,8 +6,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from annotation.models import Membership, Project, Role
 from modeling.models import Deployment, TrainedModel
+from projects.models import Membership, Project, Role
 from tests.modeling.factories import loan_project
 
 

@@ -9,8 +9,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from annotation.models import Membership, Project, Role
 from modeling.models import AnalyzeJob
+from projects.models import Membership, Project, Role
 from tests.conftest import AzureClient
 from tests.modeling.factories import loan_project
 

@@ -11,10 +11,10 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from annotation.models import Membership, Project, Role
 from modeling import config as configs
 from modeling.ml.evaluation import evaluate
-from modeling.models import JobStatus, TrainedModel, TrainingJob
+from modeling.models import TrainedModel, TrainingJob
+from projects.models import JobStatus, Membership, Project, Role
 from tests.modeling.factories import loan_project
 
 

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from annotation.models import AuthoringJob, Project
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from projects.models import Operation, Project
 from studio.api import azure_datetime
+
+AUTHORING_BASE = "/language/authoring/analyze-text"
 
 
 def project_metadata(project: Project) -> dict[str, Any]:
@@ -27,7 +32,7 @@ def project_metadata(project: Project) -> dict[str, Any]:
     return body
 
 
-def job_state(job: AuthoringJob, *, result_url: str | None = None) -> dict[str, Any]:
+def job_state(job: Operation, *, result_url: str | None = None) -> dict[str, Any]:
     """Azure's job-state fields; any job record with the same field names (training jobs too) fits."""
     body: dict[str, Any] = {
         "jobId": job.job_id,
@@ -41,3 +46,15 @@ def job_state(job: AuthoringJob, *, result_url: str | None = None) -> dict[str, 
     if result_url:
         body["resultUrl"] = result_url
     return body
+
+
+def operation_location(request: Request, path: str) -> str:
+    """The URL of an authoring job, `path` under the authoring API, with the caller's api-version."""
+    return request.build_absolute_uri(f"{AUTHORING_BASE}/{path}") + f"?api-version={request.api_version}"
+
+
+def accepted(request: Request, path: str) -> Response:
+    """Azure's answer to a long-running operation: 202 with its job URL in `Operation-Location`."""
+    response = Response(status=202)
+    response["Operation-Location"] = operation_location(request, path)
+    return response

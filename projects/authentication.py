@@ -27,7 +27,7 @@ class ApiKeyAuthentication(BaseAuthentication):
         raw = request.headers.get(KEY_HEADER)
         if raw is None:
             return None
-        from annotation.models import ApiKey
+        from projects.models import ApiKey
 
         key = ApiKey.objects.select_related("user").filter(key_hash=hash_key(raw.strip())).first()
         if key is None or not key.user.is_active:

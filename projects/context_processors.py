@@ -10,8 +10,9 @@ from dataclasses import dataclass
 
 from django.utils.functional import SimpleLazyObject
 
-from annotation.models import Project, Role
-from annotation.permissions import Action, can, role_of
+from projects.models import Project, Role
+from projects.permissions import Action, can, role_of
+from studio import limits
 
 
 @dataclass(frozen=True)
@@ -50,3 +51,8 @@ def project_permissions(request) -> dict:
         return project_permissions_for(user, project) if project else NONE
 
     return {"project_perms": SimpleLazyObject(compute)}
+
+
+def name_rules(request) -> dict:
+    """The name rule (projects, models, deployments) for the browser's own check in forms."""
+    return {"name_pattern": f"{limits.NAME_CHARACTERS}+", "name_max": limits.NAME_MAX}

@@ -1,4 +1,4 @@
-from annotation.models import Activity, Project
+from projects.models import Activity, Project
 
 
 def activity_record(*, project: Project, user, verb: str, summary: str) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from annotation.models import Membership, Project, Role
+from projects.models import Membership, Project, Role
 from studio.exceptions import PermissionDenied
 
 

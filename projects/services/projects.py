@@ -3,9 +3,9 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from annotation import limits
-from annotation.models import Membership, Project, Role
-from annotation.services.activity import activity_record
+from projects.models import Membership, Project, Role
+from projects.services.activity import activity_record
+from studio import limits
 from studio.exceptions import Conflict, InvalidInput, NotFound
 
 EDITABLE_FIELDS = ("language", "multilingual", "description", "storage_input_container_name", "settings")

@@ -1,7 +1,7 @@
 import secrets
 
-from annotation.models import ApiKey
-from studio.authentication import hash_key
+from projects.authentication import hash_key
+from projects.models import ApiKey
 
 
 def api_key_create(*, user, name: str) -> str:

@@ -10,7 +10,7 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import timezone
 
-from annotation.models import AuthoringJob, JobKind, JobStatus
+from projects.models import JobStatus, Operation, OperationKind
 
 JOB_LIFETIME = timedelta(days=7)
 
@@ -29,15 +29,15 @@ def _results_dir() -> Path:
 
 def job_record(
     *,
-    kind: JobKind,
+    kind: OperationKind,
     project_name: str,
     user,
     status: JobStatus = JobStatus.SUCCEEDED,
     result: dict | None = None,
     errors: list | None = None,
-) -> AuthoringJob:
+) -> Operation:
     """Records a job (already done: these operations finish inside the request that starts them)."""
-    job = AuthoringJob(
+    job = Operation(
         job_id=new_job_id(),
         kind=kind,
         project_name=project_name,
@@ -54,7 +54,7 @@ def job_record(
     return job
 
 
-def job_result(job: AuthoringJob) -> bytes | None:
+def job_result(job: Operation) -> bytes | None:
     if not job.result_file:
         return None
     path = _results_dir() / job.result_file
@@ -63,7 +63,7 @@ def job_result(job: AuthoringJob) -> bytes | None:
 
 def jobs_expire() -> int:
     """Deletes expired job records and their result files; returns how many went."""
-    expired = AuthoringJob.objects.filter(expires_at__lt=timezone.now())
+    expired = Operation.objects.filter(expires_at__lt=timezone.now())
     for name in expired.exclude(result_file="").values_list("result_file", flat=True):
         (_results_dir() / name).unlink(missing_ok=True)
     count, _ = expired.delete()

@@ -1,4 +1,4 @@
-"""Azure custom NER service limits, each enforced here and nowhere else.
+"""Azure custom NER service limits, authoring and runtime, each defined and checked here and nowhere else.
 
 Every check raises `InvalidInput` with a message that says the limit; callers that collect many problems
 (imports) catch it per item.
@@ -11,7 +11,9 @@ import re
 from studio.exceptions import InvalidInput
 
 NAME_MAX = 50
-NAME_PATTERN = re.compile(r"^[A-Za-z0-9_.\-]{1,50}$")
+# Project, model and deployment names. NAME_CHARACTERS is also the browser's `pattern` in forms.
+NAME_CHARACTERS = r"[A-Za-z0-9_.\-]"
+NAME_PATTERN = re.compile(rf"^{NAME_CHARACTERS}{{1,{NAME_MAX}}}$")
 DOCUMENT_MIN_CHARS = 1
 DOCUMENT_MAX_CHARS = 128_000
 ENTITY_TYPES_MIN = 1
@@ -25,6 +27,9 @@ DOCUMENT_LOCATION_MAX = 255
 MODELS_MAX = 10
 DEPLOYMENTS_MAX = 10
 TRAINING_DOCUMENTS_MIN = 10
+# The runtime (analyze-text): documents and characters per request; a longer document is a per-document error.
+RUNTIME_DOCUMENTS_MAX = 25
+RUNTIME_CHARACTERS_MAX = 125_000
 RESERVED_PROJECT_NAMES = {"global"}
 
 
