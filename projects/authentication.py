@@ -6,6 +6,7 @@ Kept apart from `studio.api` because DRF imports these classes while it loads it
 from __future__ import annotations
 
 import hashlib
+from datetime import timedelta
 
 from django.utils import timezone
 from rest_framework import exceptions as drf_exceptions
@@ -13,6 +14,8 @@ from rest_framework.authentication import BaseAuthentication, SessionAuthenticat
 from rest_framework.request import Request
 
 KEY_HEADER = "Ocp-Apim-Subscription-Key"
+# How precisely a key's last use is recorded.
+LAST_USED_RESOLUTION = timedelta(hours=1)
 
 
 def hash_key(raw_key: str) -> str:
@@ -34,7 +37,11 @@ class ApiKeyAuthentication(BaseAuthentication):
             raise drf_exceptions.AuthenticationFailed(
                 "Access denied due to invalid subscription key. Make sure to provide a valid key."
             )
-        ApiKey.objects.filter(pk=key.pk).update(last_used_at=timezone.now())
+        now = timezone.now()
+        if key.last_used_at is None or now - key.last_used_at >= LAST_USED_RESOLUTION:
+            # The one write a read may cause, and at most once per key per resolution: a service polling a
+            # job does not turn every GET into a write.
+            ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
         return key.user, key
 
     def authenticate_header(self, request: Request) -> str:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from projects.models import Activity, Membership, Project
-from projects.permissions import Action, require
+from projects.models import Activity, Membership, Operation, OperationKind, Project
+from projects.permissions import Action, can, require
 from studio.exceptions import NotFound
 
 
@@ -33,3 +33,24 @@ def membership_list(*, project: Project) -> QuerySet[Membership]:
 
 def activity_list(*, project: Project, limit: int = 10) -> QuerySet[Activity]:
     return project.activities.select_related("user").order_by("-created_at", "-id")[:limit]
+
+
+def job_visible(*, user, created_by_id: int | None, project: Project | None) -> bool:
+    """The one rule for every job (operations, training, runtime): its starter, a superuser, and anyone who may
+    view its project see it. A job whose project is gone (a deletion) is its starter's alone."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser or (created_by_id is not None and created_by_id == user.pk):
+        return True
+    return project is not None and can(user, project, Action.VIEW)
+
+
+def operation_get(*, user, job_id: str, kinds: tuple[OperationKind, ...], project_name: str | None = None) -> Operation:
+    """An operation's record, if `job_visible`; NotFound otherwise (no existence leak)."""
+    job = Operation.objects.filter(job_id=job_id, kind__in=kinds).first()
+    if job is not None and project_name is not None and job.project_name != project_name:
+        job = None
+    project = Project.objects.filter(name=job.project_name).first() if job is not None else None
+    if job is None or not job_visible(user=user, created_by_id=job.user_id, project=project):
+        raise NotFound(f"The job '{job_id}' could not be found.", innererror_code="OperationNotFound")
+    return job

@@ -7,6 +7,7 @@ Every check raises `InvalidInput` with a message that says the limit; callers th
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 from studio.exceptions import InvalidInput
 
@@ -30,6 +31,9 @@ TRAINING_DOCUMENTS_MIN = 10
 # The runtime (analyze-text): documents and characters per request; a longer document is a per-document error.
 RUNTIME_DOCUMENTS_MAX = 25
 RUNTIME_CHARACTERS_MAX = 125_000
+# How long job records answer: authoring jobs (import, export, training, deployments) a week, runtime jobs a day.
+JOB_LIFETIME = timedelta(days=7)
+RUNTIME_JOB_LIFETIME = timedelta(days=1)
 RESERVED_PROJECT_NAMES = {"global"}
 
 

@@ -19,12 +19,12 @@ from annotation.services.imports import project_data, project_import
 from projects import selectors as project_selectors
 from projects.apis.serializers import accepted, job_state, operation_location, project_metadata
 from projects.languages import LANGUAGES
-from projects.models import Operation, OperationKind, Project
+from projects.models import OperationKind, Project
 from projects.permissions import Action
 from projects.services import projects as project_services
 from projects.services.operations import job_record, job_result
 from studio.api import AzureAPIView, paged
-from studio.exceptions import ApplicationError, InvalidInput, NotFound
+from studio.exceptions import ApplicationError, InvalidInput
 
 
 class ProjectListApi(AzureAPIView):
@@ -129,32 +129,28 @@ class ProjectExportApi(AzureAPIView):
         return accepted(request, f"projects/{project_name}/export/jobs/{job.job_id}")
 
 
-def _job(request: Request, kind: OperationKind, job_id: str, project_name: str | None = None) -> Operation:
-    job = Operation.objects.filter(job_id=job_id, kind=kind).first()
-    if job is None or (project_name is not None and job.project_name != project_name):
-        raise NotFound(f"The job '{job_id}' could not be found.", innererror_code="OperationNotFound")
-    if not request.user.is_superuser and job.user_id != request.user.pk:
-        if kind == OperationKind.DELETION:
-            raise NotFound(f"The job '{job_id}' could not be found.", innererror_code="OperationNotFound")
-        project_selectors.project_get(user=request.user, name=job.project_name)
-    return job
-
-
 class ImportJobApi(AzureAPIView):
     def get(self, request: Request, project_name: str, job_id: str) -> Response:
-        return Response(job_state(_job(request, OperationKind.IMPORT, job_id, project_name)))
+        job = project_selectors.operation_get(
+            user=request.user, job_id=job_id, kinds=(OperationKind.IMPORT,), project_name=project_name
+        )
+        return Response(job_state(job))
 
 
 class ExportJobApi(AzureAPIView):
     def get(self, request: Request, project_name: str, job_id: str) -> Response:
-        job = _job(request, OperationKind.EXPORT, job_id, project_name)
+        job = project_selectors.operation_get(
+            user=request.user, job_id=job_id, kinds=(OperationKind.EXPORT,), project_name=project_name
+        )
         url = operation_location(request, f"projects/{project_name}/export/jobs/{job_id}/result")
         return Response(job_state(job, result_url=url))
 
 
 class ExportResultApi(AzureAPIView):
     def get(self, request: Request, project_name: str, job_id: str) -> HttpResponse:
-        job = _job(request, OperationKind.EXPORT, job_id, project_name)
+        job = project_selectors.operation_get(
+            user=request.user, job_id=job_id, kinds=(OperationKind.EXPORT,), project_name=project_name
+        )
         data = job_result(job)
         if data is None:
             raise ApplicationError("The export result has expired.", code="NotFound", status=404)
@@ -163,7 +159,8 @@ class ExportResultApi(AzureAPIView):
 
 class DeletionJobApi(AzureAPIView):
     def get(self, request: Request, job_id: str) -> Response:
-        return Response(job_state(_job(request, OperationKind.DELETION, job_id)))
+        job = project_selectors.operation_get(user=request.user, job_id=job_id, kinds=(OperationKind.DELETION,))
+        return Response(job_state(job))
 
 
 class LanguagesApi(AzureAPIView):

@@ -10,10 +10,10 @@ from modeling.apis import serializers
 from modeling.services import deployments as services
 from projects import selectors as project_selectors
 from projects.apis.serializers import accepted, job_state
-from projects.models import Operation, OperationKind
+from projects.models import OperationKind
 from projects.permissions import Action
 from studio.api import AzureAPIView, paged
-from studio.exceptions import InvalidInput, NotFound
+from studio.exceptions import InvalidInput
 
 
 class DeploymentListApi(AzureAPIView):
@@ -61,10 +61,9 @@ class DeploymentJobApi(AzureAPIView):
     kinds = (OperationKind.DEPLOYMENT,)
 
     def get(self, request: Request, project_name: str, job_id: str, deployment_name: str | None = None) -> Response:
-        project_selectors.project_get(user=request.user, name=project_name)
-        job = Operation.objects.filter(job_id=job_id, kind__in=self.kinds, project_name=project_name).first()
-        if job is None:
-            raise NotFound(f"The job '{job_id}' could not be found.", innererror_code="OperationNotFound")
+        job = project_selectors.operation_get(
+            user=request.user, job_id=job_id, kinds=self.kinds, project_name=project_name
+        )
         return Response(job_state(job))
 
 

@@ -1,18 +1,16 @@
-"""Azure long-running operations on projects (import, export, deletion): job records and results."""
+"""Azure long-running operations on projects (import, export, deletion, deployments): records and results."""
 
 from __future__ import annotations
 
 import json
 import uuid
-from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
 from django.utils import timezone
 
 from projects.models import JobStatus, Operation, OperationKind
-
-JOB_LIFETIME = timedelta(days=7)
+from studio import limits
 
 
 def new_job_id() -> str:
@@ -43,7 +41,7 @@ def job_record(
         project_name=project_name,
         user=user,
         status=status,
-        expires_at=timezone.now() + JOB_LIFETIME,
+        expires_at=timezone.now() + limits.JOB_LIFETIME,
         errors=errors or [],
     )
     if result is not None:
@@ -61,7 +59,7 @@ def job_result(job: Operation) -> bytes | None:
     return path.read_bytes() if path.exists() else None
 
 
-def jobs_expire() -> int:
+def operations_expire() -> int:
     """Deletes expired job records and their result files; returns how many went."""
     expired = Operation.objects.filter(expires_at__lt=timezone.now())
     for name in expired.exclude(result_file="").values_list("result_file", flat=True):
