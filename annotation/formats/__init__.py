@@ -6,6 +6,8 @@ listing every problem found (with the document it is in), so an import can refus
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from annotation.spans import Span
@@ -53,6 +55,14 @@ class ProblemList(list):
 
     def add(self, message: str, target: str | None = None) -> None:
         self.append(problem(message, target=target))
+
+    @contextmanager
+    def collect(self, target: str | None = None) -> Iterator[None]:
+        """Turns a limit check's `InvalidInput` inside the block into one more problem."""
+        try:
+            yield
+        except InvalidInput as error:
+            self.add(error.message, target)
 
     def raise_if_any(self, what: str = "The file") -> None:
         if self:

@@ -62,20 +62,16 @@ def documents_import(*, user, project: Project, documents: list[DocumentData], c
     )
     for location in sorted(existing):
         problems.add(f"A document named '{location}' is already in the project.", location)
-    limits_count = project.documents.count() + len(documents)
-    if limits_count > limits.DOCUMENTS_MAX:
-        problems.add(f"The project would have {limits_count:,} documents; the limit is {limits.DOCUMENTS_MAX:,}.")
+    with problems.collect():
+        limits.check_document_count(project.documents.count() + len(documents))
     types = {t.name: t for t in project.entity_types.all()}
     new_categories = sorted({s.category for d in documents for s in d.labels} - set(types))
     if new_categories and not create_types:
         for category in new_categories:
             problems.add(f"Label category '{category}' is not one of the project's entity types.")
     if new_categories and create_types:
-        if len(types) + len(new_categories) > limits.ENTITY_TYPES_MAX:
-            problems.add(
-                f"The upload would make {len(types) + len(new_categories)} entity types; "
-                f"the limit is {limits.ENTITY_TYPES_MAX}."
-            )
+        with problems.collect():
+            limits.check_entity_type_count(len(types) + len(new_categories))
         if not can(user, project, Action.MANAGE):
             problems.add(
                 "The upload uses entity types the project does not have ("
