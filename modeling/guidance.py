@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-NONE = "$none"
+from modeling.ml.evaluation import NONE
 
 # Azure: "fewer than 15 training labels" for an entity type is too few for the model to learn it well.
 MIN_TRAINING_LABELS = 15

@@ -1,9 +1,12 @@
-"""The ML core: plain dataclasses in, flair models out. No Django imports here, ever.
+"""The ML core: plain dataclasses in, flair models out. No Django imports here, ever (`modeling.config` is pure).
 
 - `corpus`: documents and labels -> tokens, BIOES tags, sentences (with `tokenization`).
 - `training`: `train(config, train_docs, dev_docs, workdir, ...)` -> a saved, reloaded, verified model.
+- `plugins`: the flair trainer plugins `train` attaches, one per concern (progress, cancel, time budget, linear
+  LR schedule, weight averaging), sharing one `plugins.run.TrainingRun`.
+- `callbacks`: what callers pass to `train` (progress and cancel callbacks) and `TrainingCancelled`.
 - `inference`: `load_tagger`, `predict_spans` with exact code-point offsets.
-- `evaluation`: Azure-shaped exact-match metrics and confusion matrix (pure Python).
+- `evaluation`: Azure's scoring rule (`match_spans`), exact-match metrics and confusion matrix (pure Python).
 
 torch and flair are imported lazily inside functions so a web process can import this package cheaply.
 """

@@ -8,7 +8,6 @@ refused with `SpanError`.
 from __future__ import annotations
 
 import bisect
-import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -31,7 +30,6 @@ __all__ = [
     "prepare_document",
     "prepare_text",
     "spans_from_tags",
-    "split_train_test",
     "to_flair_sentence",
     "to_flair_sentences",
     "tokenize",
@@ -260,20 +258,3 @@ def build_sentences(doc: LabeledDocument, config: TrainingConfig) -> list[Senten
     """Flair sentences for a labeled document (warnings are available from `prepare_document`)."""
     pieces, _ = prepare_document(doc, config)
     return to_flair_sentences(doc.text, pieces)
-
-
-def split_train_test(
-    docs: Sequence[LabeledDocument], train_pct: int, seed: int
-) -> tuple[list[LabeledDocument], list[LabeledDocument]]:
-    """Deterministic random split: same documents (in any order), percentage and seed -> same split.
-
-    Both sides get at least one document when there are two or more.
-    """
-    if not 0 < train_pct < 100:
-        raise ValueError(f"train_pct must be between 1 and 99, got {train_pct}.")
-    ordered = sorted(docs, key=lambda d: d.doc_id)
-    random.Random(seed).shuffle(ordered)
-    n_train = round(len(ordered) * train_pct / 100)
-    if len(ordered) >= 2:
-        n_train = min(max(n_train, 1), len(ordered) - 1)
-    return ordered[:n_train], ordered[n_train:]

@@ -10,12 +10,13 @@ from __future__ import annotations
 import logging
 import random
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from modeling.config import TrainingConfig
+from modeling.ml.callbacks import CancelCheck, ProgressCallback, TrainingCancelled
 from modeling.ml.corpus import (
     LABEL_TYPE,
     AlignmentWarning,
@@ -33,12 +34,6 @@ log = logging.getLogger(__name__)
 MODEL_FILE = "model.pt"
 # The reloaded model must tag this many training documents exactly as the trained one did.
 _RELOAD_CHECK_DOCUMENTS = 20
-
-ProgressCallback = Callable[[dict[str, Any]], None]
-
-
-class TrainingCancelled(Exception):
-    """Raised out of `train` when ``should_cancel`` answered True; no model is left behind."""
 
 
 @dataclass(frozen=True)
@@ -73,7 +68,7 @@ def train(
     dev_docs: Sequence[LabeledDocument] | None,
     workdir: str | Path,
     on_progress: ProgressCallback | None = None,
-    should_cancel: Callable[[], bool] | None = None,
+    should_cancel: CancelCheck | None = None,
     threads: int | None = 1,
 ) -> TrainingResult:
     """Trains a tagger, saves it, reloads it from disk and checks the reloaded copy.
@@ -104,7 +99,7 @@ def train(
     from flair.models import SequenceTagger
     from flair.trainers import ModelTrainer
 
-    from modeling.ml.progress import StudioPlugin
+    from modeling.ml.plugins import studio_plugins
 
     started = time.monotonic()
     workdir = Path(workdir)
@@ -141,36 +136,38 @@ def train(
         word_dropout=config.word_dropout,
         locked_dropout=config.locked_dropout,
     )
-    plugin = StudioPlugin(config, started, on_progress, should_cancel)
+    # One flair plugin per concern: progress, cancel, time budget, LR schedule, weight averaging.
+    plugins = studio_plugins(config, started, on_progress, should_cancel)
+    run, averager = plugins.run, plugins.averaging.averager
     has_dev = bool(dev_sentences)
     trainer = ModelTrainer(tagger, corpus)
     try:
-        _fit(trainer, workdir, config, has_dev, plugin)
+        _fit(trainer, workdir, config, has_dev, plugins.ordered)
     except TrainingCancelled:
         for partial in workdir.glob("*.pt"):
             partial.unlink()
         raise
-    averaged = plugin.averager.apply_to(tagger)
+    averaged = averager.apply_to(tagger)
     model_path = _keep_one_model(workdir, tagger, averaged)
     _check_reloaded(tagger, model_path, train_docs, config)
-    plugin.report_done()
+    plugins.progress.report_done()
     return TrainingResult(
         model_path=model_path,
         warnings=warnings,
-        epochs_run=plugin.epochs_run,
-        epoch_seconds=plugin.epoch_seconds,
+        epochs_run=run.epochs_run,
+        epoch_seconds=run.epoch_seconds,
         seconds=time.monotonic() - started,
-        stop_reason=plugin.stop_reason,
+        stop_reason=run.stop_reason,
         train_documents=len(train_docs),
         train_sentences=len(train_sentences),
         dev_sentences=len(dev_sentences),
         categories=sorted(tag_dictionary.get_items()),
-        averaged_epochs=plugin.averager.count if averaged else 0,
+        averaged_epochs=averager.count if averaged else 0,
         config=config.as_dict(),
     )
 
 
-def _fit(trainer: Any, workdir: Path, config: TrainingConfig, has_dev: bool, plugin: Any) -> None:
+def _fit(trainer: Any, workdir: Path, config: TrainingConfig, has_dev: bool, plugins: list[Any]) -> None:
     trainer.train(
         workdir,
         learning_rate=config.learning_rate,
@@ -187,8 +184,8 @@ def _fit(trainer: Any, workdir: Path, config: TrainingConfig, has_dev: bool, plu
         save_final_model=not has_dev,
         create_file_logs=False,
         create_loss_file=False,
-        plugins=[plugin],
-        # "linear" is applied by our plugin, batch by batch.
+        plugins=list(plugins),  # a copy: flair appends its annealing plugin to the list it is given
+        # "linear" is applied by our LinearSchedulePlugin, batch by batch.
         attach_default_scheduler=config.lr_schedule == "plateau",
     )
 
@@ -261,4 +258,5 @@ def _check_reloaded(tagger: Any, model_path: Path, docs: Sequence[LabeledDocumen
         raise RuntimeError(f"The model reloaded from {model_path} predicts differently from the trained one.")
 
 
-__all__ = ["MODEL_FILE", "TrainingCancelled", "TrainingResult", "train"]
+# TrainingCancelled lives in `callbacks` (the cancel plugin raises it); callers catch it from here.
+__all__ = ["MODEL_FILE", "ProgressCallback", "TrainingCancelled", "TrainingResult", "train"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import torch
 
-from modeling.ml.progress import WeightAverager
+from modeling.ml.plugins.averaging import WeightAverager
 
 
 class TwoLayers(torch.nn.Module):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from modeling.ml.evaluation import evaluate
+from modeling.ml.evaluation import evaluate, match_spans
 
 
 def test_counts_precision_recall_and_f1_by_hand():
@@ -68,3 +68,22 @@ def test_no_predictions_at_all_and_categories_from_the_data():
 def test_documents_must_pair_up():
     with pytest.raises(ValueError, match="2 gold documents but 1 predicted"):
         evaluate([[], []], [[]], [])
+
+
+def test_match_spans_lines_up_a_document_with_azures_rule():
+    gold = [(0, 4, "PER"), (10, 14, "ORG"), (20, 25, "PER")]
+    predicted = [(0, 4, "PER", 0.9), (10, 14, "PER", 0.8), (21, 25, "PER", 0.4), (30, 33, "LOC")]
+    assert [(m.start, m.outcome, m.expected, m.predicted, m.confidence) for m in match_spans(gold, predicted)] == [
+        (0, "tp", "PER", "PER", 0.9),
+        (10, "type", "ORG", "PER", 0.8),
+        (20, "fn", "PER", None, None),
+        (21, "fp", None, "PER", 0.4),
+        (30, "fp", None, "LOC", None),
+    ]
+    wrong_type = match_spans(gold, predicted)[1]
+    assert (wrong_type.false_negative, wrong_type.false_positive) == ("ORG", "PER")
+
+
+def test_a_span_given_twice_counts_once():
+    matches = match_spans([(0, 4, "PER"), (0, 4, "PER")], [(0, 4, "PER", 0.9), (0, 4, "PER", 0.7)])
+    assert [(m.outcome, m.confidence) for m in matches] == [("tp", 0.9)]

@@ -1,0 +1,50 @@
+"""The one object the plugins share: what the run has done so far and how far along it is."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from flair.trainers.plugins.base import TrainerPlugin
+
+from modeling.config import TrainingConfig
+
+
+class TrainingRun(TrainerPlugin):
+    """Records each epoch (number, seconds) and why training ended; the other plugins read it.
+
+    Attach it before the others: on ``after_evaluation`` they rely on the epoch it has just recorded.
+    """
+
+    def __init__(self, config: TrainingConfig, started: float) -> None:
+        super().__init__()
+        self.config = config
+        # time.monotonic() when `train` was called: the time budget counts preparation too.
+        self.started = started
+        self.epochs_run = 0
+        # Wall-clock seconds of each epoch, its evaluation included, rounded to 0.1 s.
+        self.epoch_seconds: list[float] = []
+        # "max_epochs", "learning_rate" (annealed to the minimum) or "time_budget" (set by the budget plugin).
+        self.stop_reason = "max_epochs"
+        self.epoch_started = started
+        self.epoch_ended = started
+        self.last_epoch_seconds = 0.0
+
+    def fraction_done(self, epochs: float) -> float:
+        """Share of the training run behind us: of max_epochs or of the time budget, whichever is ahead."""
+        elapsed = (time.monotonic() - self.started) / max(self.config.time_budget_seconds, 1)
+        return min(1.0, max(epochs / self.config.max_epochs, elapsed))
+
+    @TrainerPlugin.hook
+    def before_training_epoch(self, epoch: int, **kw: Any) -> None:
+        self.epoch_started = time.monotonic()
+
+    @TrainerPlugin.hook
+    def after_evaluation(self, epoch: int, **kw: Any) -> None:
+        self.epoch_ended = time.monotonic()
+        self.epochs_run = epoch
+        self.last_epoch_seconds = self.epoch_ended - self.epoch_started
+        self.epoch_seconds.append(round(self.last_epoch_seconds, 1))
+        # These hooks run before flair's annealing plugin (attached after ours), which raises TrainingInterrupt
+        # when the learning rate falls below the minimum: assume that reason until the loop tells otherwise.
+        self.stop_reason = "learning_rate" if epoch < self.config.max_epochs else "max_epochs"

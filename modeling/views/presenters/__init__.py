@@ -1,0 +1,48 @@
+"""What the modeling pages show, computed from stored records: pure functions, no queries. One module per page:
+
+- `formatting`: percentages, numbers, durations and the default color, formatted once for every page;
+- `jobs`: the training jobs list and a job's page;
+- `scores`: a model's overview and entity types tabs (and the models and deployments lists' scores);
+- `confusion`: the confusion matrix tab;
+- `test_set`: the test set tab, scored by `modeling.ml.evaluation.match_spans`.
+
+Views call them as ``presenters.<name>``; the names are gathered here.
+"""
+
+from modeling.views.presenters.confusion import MatrixCell, MatrixRow, confusion_rows
+from modeling.views.presenters.formatting import DEFAULT_COLOR, duration, number, percent
+from modeling.views.presenters.jobs import STATUS_LABELS, JobRow, job_is_active, job_rows, job_seconds
+from modeling.views.presenters.scores import (
+    EntityRow,
+    Metrics,
+    entity_rows,
+    evaluation_options_text,
+    macro,
+    micro,
+)
+from modeling.views.presenters.test_set import DocumentComparison, SpanRow, compare_document, context
+
+__all__ = [
+    "DEFAULT_COLOR",
+    "STATUS_LABELS",
+    "DocumentComparison",
+    "EntityRow",
+    "JobRow",
+    "MatrixCell",
+    "MatrixRow",
+    "Metrics",
+    "SpanRow",
+    "compare_document",
+    "confusion_rows",
+    "context",
+    "duration",
+    "entity_rows",
+    "evaluation_options_text",
+    "job_is_active",
+    "job_rows",
+    "job_seconds",
+    "macro",
+    "micro",
+    "number",
+    "percent",
+]
