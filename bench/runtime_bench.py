@@ -78,6 +78,7 @@ def main() -> None:
     from modeling.ml.training import train
     from modeling.models import TrainedModel
     from modeling.services.deployments import deployment_deploy
+    from modeling.services.models import model_file
     from projects.services.api_keys import api_key_create
 
     user = get_user_model().objects.create_user("bench", password="bench-password")
@@ -109,10 +110,10 @@ def main() -> None:
     short = "The Mad Capsule Markets played in Tokyo with Kojima Minoru ."
 
     # Raw: in-process, one document per call, after a warm-up.
-    serving.predict(model, documents[:5])
+    serving.predict(model, documents[:5], file=model_file(model))
     started, calls = time.monotonic(), 0
     while time.monotonic() - started < args.seconds:
-        serving.predict(model, [documents[calls % len(documents)]])
+        serving.predict(model, [documents[calls % len(documents)]], file=model_file(model))
         calls += 1
     raw = calls / (time.monotonic() - started)
 

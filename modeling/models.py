@@ -108,7 +108,9 @@ class AnalyzeJob(models.Model):
     status = models.CharField(max_length=20, choices=JobStatus.choices, default=JobStatus.NOT_STARTED)
     # [{"id", "text", "language"}]
     documents = models.JSONField(default=list)
-    # [{"kind", "taskName", "parameters", "status", "lastUpdateDateTime", "results"?}]
+    # Domain results, code points (`modeling.services.runtime.jobs` reads and writes them): [{"name",
+    # "projectName", "deploymentName", "stringIndexType", "status", "updatedAt", "results"?: {"documents":
+    # [{"id", "entities": [[start, end, category, confidence]]}], "errors": [{"id", "message"}]}}]
     tasks = models.JSONField(default=list)
     errors = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

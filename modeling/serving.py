@@ -2,7 +2,8 @@
 
 A deployment is looked up in the database on every call (cheap), and its model is loaded once per process
 and kept, keyed by model id: a redeploy or swap therefore takes effect on the next request, without a
-restart, and requests already running finish on the model they started with.
+restart, and requests already running finish on the model they started with. Callers say where the model's file
+is (`modeling.services.models.model_file`), so this cache stands below the services.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from modeling.config import TrainingConfig
@@ -33,7 +35,7 @@ _cache_lock = threading.Lock()
 _loading: dict[str, threading.Lock] = {}
 
 
-def loaded(model: TrainedModel) -> LoadedModel:
+def loaded(model: TrainedModel, file: Path) -> LoadedModel:
     """The model's tagger, loaded on first use in this process (least recently used ones are dropped)."""
     with _cache_lock:
         entry = _cache.get(model.model_id)
@@ -46,11 +48,10 @@ def loaded(model: TrainedModel) -> LoadedModel:
             entry = _cache.get(model.model_id)
         if entry is None:
             from modeling.ml.inference import load_tagger
-            from modeling.services.models import model_file
 
             entry = LoadedModel(
                 model_id=model.model_id,
-                tagger=load_tagger(model_file(model)),
+                tagger=load_tagger(file),
                 config=TrainingConfig.from_dict(model.config),
                 lock=threading.Lock(),
             )
@@ -61,11 +62,11 @@ def loaded(model: TrainedModel) -> LoadedModel:
     return entry
 
 
-def predict(model: TrainedModel, texts: list[str]) -> list[list[tuple[int, int, str, float]]]:
-    """Entities per text, code points, with confidences."""
+def predict(model: TrainedModel, texts: list[str], *, file: Path) -> list[list[tuple[int, int, str, float]]]:
+    """Entities per text, code points, with confidences; `file` is the model's file, loaded on first use."""
     from modeling.ml.inference import predict_spans
 
-    entry = loaded(model)
+    entry = loaded(model, file)
     with entry.lock:
         return predict_spans(entry.tagger, texts, entry.config)
 

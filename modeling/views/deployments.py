@@ -1,6 +1,6 @@
 """Deployments page: the project's deployments, deploy / swap / delete (owners, each confirmed before it changes a
-name's model), the "Test deployment" panel (any member; it calls the runtime exactly as the API does) and how to
-call a deployment from code."""
+name's model), the "Test deployment" panel (any member; it predicts with the runtime service the API uses and
+shows the API's answer) and how to call a deployment from code."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from django.shortcuts import redirect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from modeling import selectors
+from modeling.apis.runtime import responses as runtime_responses
 from modeling.services import deployments as deployment_services
 from modeling.services import runtime
 from modeling.views import presenters
@@ -28,7 +29,9 @@ API_VERSION = "2023-04-01"
 CONFIRMED = "yes"
 TEST_DOCUMENT_ID = "1"
 # The panel counts characters like the runtime (code points) and never reads more of a file than could fit.
-MAX_UPLOAD_BYTES = 4 * runtime.MAX_CHARACTERS + 3
+MAX_UPLOAD_BYTES = 4 * limits.RUNTIME_CHARACTERS_MAX + 3
+# The panel shows offsets in code points, as a client asking for UnicodeCodePoint gets them.
+TEST_INDEX_TYPE = "UnicodeCodePoint"
 
 
 class DeploymentTestForm(forms.Form):
@@ -51,7 +54,7 @@ class DeploymentTestForm(forms.Form):
             raise forms.ValidationError(f"'{upload.name}' is not a .txt file; upload plain text saved as UTF-8.")
         if upload.size > MAX_UPLOAD_BYTES:
             raise forms.ValidationError(
-                f"'{upload.name}' is too large; the limit is {runtime.MAX_CHARACTERS:,} characters."
+                f"'{upload.name}' is too large; the limit is {limits.RUNTIME_CHARACTERS_MAX:,} characters."
             )
         try:
             return upload.read().decode("utf-8-sig")
@@ -70,8 +73,10 @@ class DeploymentTestForm(forms.Form):
             empty = "Paste some text or upload a .txt file to test." if uploaded is None else "The file holds no text."
             if "file" not in self.errors:
                 self.add_error(field, empty)
-        elif len(text) > runtime.MAX_CHARACTERS:
-            self.add_error(field, f"The text has {len(text):,} characters; the limit is {runtime.MAX_CHARACTERS:,}.")
+        elif len(text) > limits.RUNTIME_CHARACTERS_MAX:
+            self.add_error(
+                field, f"The text has {len(text):,} characters; the limit is {limits.RUNTIME_CHARACTERS_MAX:,}."
+            )
         data["document"] = text
         return data
 
@@ -86,40 +91,62 @@ class Fragment:
     confidence: str = ""
 
 
-def _fragments(text: str, entities: list[dict]) -> list[Fragment]:
-    """The text cut at the entities (code-point offsets); an entity overlapping an earlier one stays in the table."""
+@dataclass
+class EntityRow:
+    """A predicted entity as the panel's table shows it: code-point offset and length."""
+
+    text: str
+    category: str
+    offset: int
+    length: int
+    color: str
+    confidence: str
+
+
+def _entity_rows(text: str, entities: list[runtime.Entity], colors: dict[str, str]) -> list[EntityRow]:
+    return [
+        EntityRow(
+            text=text[e.start : e.end],
+            category=e.category,
+            offset=e.start,
+            length=e.end - e.start,
+            color=colors.get(e.category, presenters.DEFAULT_COLOR),
+            confidence=presenters.percent(e.confidence),
+        )
+        for e in entities
+    ]
+
+
+def _fragments(text: str, rows: list[EntityRow]) -> list[Fragment]:
+    """The text cut at the entities; an entity overlapping an earlier one stays in the table only."""
     fragments, position = [], 0
-    for entity in sorted(entities, key=lambda e: (e["offset"], -e["length"])):
-        start, end = entity["offset"], entity["offset"] + entity["length"]
+    for row in sorted(rows, key=lambda r: (r.offset, -r.length)):
+        start, end = row.offset, row.offset + row.length
         if start < position or end > len(text):
             continue
         if start > position:
             fragments.append(Fragment(text[position:start]))
-        fragments.append(Fragment(text[start:end], entity["category"], entity["color"], entity["confidence"]))
+        fragments.append(Fragment(text[start:end], row.category, row.color, row.confidence))
         position = end
     if position < len(text):
         fragments.append(Fragment(text[position:]))
     return fragments
 
 
-def _test_result(text: str, response: dict, colors: dict[str, str]) -> dict[str, Any]:
-    """What the Result and JSON tabs show of the runtime's answer for the one tested document."""
-    results = response["results"]
-    document = next(iter(results["documents"]), None)
-    entities = [
-        {
-            **entity,
-            "color": colors.get(entity["category"], presenters.DEFAULT_COLOR),
-            "confidence": presenters.percent(entity["confidenceScore"]),
-        }
-        for entity in (document["entities"] if document else [])
-    ]
+def _test_result(
+    project, deployment, document: runtime.RuntimeDocument, entities: list[runtime.Entity]
+) -> dict[str, Any]:
+    """What the Result tab shows, and the JSON tab: what `POST /language/:analyze-text` answers for this text."""
+    colors = dict(project.entity_types.values_list("name", "color"))
+    rows = _entity_rows(document.text, entities, colors)
+    task = runtime.RuntimeTask("", project.name, deployment.name, TEST_INDEX_TYPE)
+    analysis = runtime.Analysis(documents=[runtime.DocumentEntities(document.id, entities)], errors=[])
+    answer = runtime_responses.analyze_text_results(task, [document], analysis)
     return {
-        "deployment": results["deploymentName"],
-        "fragments": _fragments(text, entities) if document else [],
-        "entities": entities,
-        "errors": [error["error"].get("innererror", error["error"])["message"] for error in results["errors"]],
-        "json": json.dumps(response, indent=2, ensure_ascii=False),
+        "deployment": deployment.name,
+        "fragments": _fragments(document.text, rows),
+        "entities": rows,
+        "json": json.dumps(answer, indent=2, ensure_ascii=False),
     }
 
 
@@ -157,8 +184,8 @@ def _render_page(request, project, *, status: int = 200, deploy: dict | None = N
         snippet_deployment=chosen or "<deployment-name>",
         endpoint=request.build_absolute_uri("/").rstrip("/"),
         api_version=API_VERSION,
-        max_characters=runtime.MAX_CHARACTERS,
-        max_characters_text=f"{runtime.MAX_CHARACTERS:,}",
+        max_characters=limits.RUNTIME_CHARACTERS_MAX,
+        max_characters_text=f"{limits.RUNTIME_CHARACTERS_MAX:,}",
         **context,
     )
 
@@ -246,32 +273,20 @@ def deployment_delete(request, project_name: str, deployment_name: str):
 @login_required
 @require_POST
 def deployment_test(request, project_name: str):
-    """Runs the chosen deployment on one text through the runtime, as `POST /language/:analyze-text` would."""
+    """Predicts the chosen deployment's entities in one text, with the service the runtime API uses."""
     project = project_selectors.project_get(user=request.user, name=project_name)
     names = list(project.deployments.values_list("name", flat=True))
     form = DeploymentTestForm(*form_data(request, files=True), deployments=names)
     if not form.is_valid():
         return _render_page(request, project, status=400, test_form=form)
     text = form.cleaned_data["document"]
-    body = {
-        "kind": runtime.TASK_KIND,
-        "parameters": {
-            "projectName": project.name,
-            "deploymentName": form.cleaned_data["deployment"],
-            "stringIndexType": "UnicodeCodePoint",
-        },
-        "analysisInput": {
-            "documents": [
-                {"id": TEST_DOCUMENT_ID, "language": form.cleaned_data["language"] or project.language, "text": text}
-            ]
-        },
-    }
+    document = runtime.RuntimeDocument(TEST_DOCUMENT_ID, text, form.cleaned_data["language"] or project.language)
     try:
-        response = runtime.analyze_sync(user=request.user, body=body)
+        deployment = selectors.deployment_get(project=project, name=form.cleaned_data["deployment"])
+        entities = runtime.deployment_predict(deployment=deployment, texts=[text])[0]
     except ApplicationError as error:
         messages.error(request, error.message)
         return _render_page(request, project, status=error.status, test_form=form)
-    colors = dict(project.entity_types.values_list("name", "color"))
     # The text box shows the text that ran (an uploaded file's, too), ready to edit and run again.
     form = DeploymentTestForm(deployments=names, initial={**form.cleaned_data, "text": text, "file": None})
-    return _render_page(request, project, test_form=form, result=_test_result(text, response, colors))
+    return _render_page(request, project, test_form=form, result=_test_result(project, deployment, document, entities))

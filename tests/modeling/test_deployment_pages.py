@@ -12,8 +12,8 @@ from django.test import Client
 
 from modeling.models import Deployment
 from modeling.services.deployments import deployment_deploy
-from modeling.services.runtime import MAX_CHARACTERS
 from projects.services.api_keys import api_key_create
+from studio.limits import RUNTIME_CHARACTERS_MAX
 from tests.modeling.test_pages import Team, make_model, make_team, messages_of, url
 
 TEXT = "This loan agreement is made between Acme Bank and Wei Zhang for $5,000."
@@ -274,7 +274,7 @@ def test_an_uploaded_utf8_file_is_tested_and_shown_in_the_text_box(served):
          "'latin1.txt' is not UTF-8 text; save it with UTF-8 encoding and upload it again."),
         ({"file": SimpleUploadedFile("loan.pdf", b"%PDF-1.4")}, "'loan.pdf' is not a .txt file"),
         ({"text": "   "}, "Paste some text or upload a .txt file to test."),
-        ({"text": "a" * (MAX_CHARACTERS + 1)}, "The text has 125,001 characters; the limit is 125,000."),
+        ({"text": "a" * (RUNTIME_CHARACTERS_MAX + 1)}, "The text has 125,001 characters; the limit is 125,000."),
         ({"deployment": "gone"}, "Select a valid choice. gone is not one of the available choices."),
     ],
 )  # fmt: skip

@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from modeling.models import AnalyzeJob
+from modeling.services.runtime import analyze_jobs_expire
 from projects.models import Membership, Project, Role
 from tests.conftest import AzureClient
 from tests.modeling.factories import loan_project
@@ -88,6 +89,13 @@ def test_job_body_has_azure_fields_and_stats_on_request(api, project):
     assert "statistics" not in plain and "statistics" not in plain["tasks"]["items"][0]["results"]["documents"][0]
 
 
+def test_job_and_task_statistics_count_documents_alike(api, project):
+    texts = docs("Acme Bank lends $5,000 to John Smith.", "", "x" * 125_001)
+    body = results(api, submit(api, texts), showStats="true")
+    expected = {"documentsCount": 3, "validDocumentsCount": 1, "erroneousDocumentsCount": 2, "transactionsCount": 1}
+    assert body["statistics"] == body["tasks"]["items"][0]["results"]["statistics"] == expected
+
+
 def test_paging_with_top_and_skip(api, project):
     response = submit(api, docs("Acme Bank.", "Wei Zhang.", "$5,000."))
     url = response["Operation-Location"]
@@ -156,7 +164,9 @@ def test_cancel_and_expiry(api, project):
     AnalyzeJob.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
     assert api.client.get(url, headers=api._headers()).status_code == 404
     submit(api, docs("Acme Bank."))
-    assert AnalyzeJob.objects.count() == 1  # the expired one was cleaned up
+    assert AnalyzeJob.objects.count() == 2  # submitting sweeps nothing: the schedule expires jobs
+    assert analyze_jobs_expire() == 1
+    assert AnalyzeJob.objects.count() == 1
 
 
 def test_sync_endpoint_answers_at_once(api, project):

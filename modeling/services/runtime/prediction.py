@@ -1,0 +1,115 @@
+"""Prediction on deployed models: typed texts in, code-point entities out.
+
+No wire format here: `modeling/apis/runtime/` turns these results into Azure's JSON (offsets in the caller's
+`stringIndexType`, statistics, error objects), and the deployments page renders them as they are.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from modeling import selectors, serving
+from modeling.models import Deployment
+from modeling.services.models import model_file
+from projects import selectors as project_selectors
+from studio import limits
+from studio.exceptions import InvalidInput, NotFound
+
+
+@dataclass(frozen=True)
+class Entity:
+    """A predicted entity: code points, half-open `[start, end)`, confidence to two decimals as the runtime reports."""
+
+    start: int
+    end: int
+    category: str
+    confidence: float
+
+
+@dataclass(frozen=True)
+class RuntimeDocument:
+    """One document to analyze: `id` is the caller's, unique within a request."""
+
+    id: str
+    text: str
+    language: str | None = None
+
+
+@dataclass(frozen=True)
+class DocumentError:
+    """A document that could not be analyzed (empty, too long) and why; the other documents still are."""
+
+    id: str
+    message: str
+
+
+@dataclass(frozen=True)
+class DocumentEntities:
+    id: str
+    entities: list[Entity]
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """A deployment's answer for a batch: the entities of each valid document and an error for each other one,
+    both in the order of the input."""
+
+    documents: list[DocumentEntities]
+    errors: list[DocumentError]
+
+
+def transactions_count(text: str) -> int:
+    """Billed transactions for one analyzed document: one per started 1,000 characters."""
+    return max(1, math.ceil(len(text) / 1000))
+
+
+def document_problem(text: str) -> str | None:
+    """Why a document cannot be analyzed, or None when it can."""
+    if not text.strip():
+        return "Document text is empty."
+    if len(text) > limits.RUNTIME_CHARACTERS_MAX:
+        return f"Document text is too long ({len(text):,} characters); the limit is {limits.RUNTIME_CHARACTERS_MAX:,}."
+    return None
+
+
+def runtime_deployment_get(*, user, project_name: str, deployment_name: str) -> Deployment:
+    """The deployment a runtime call names; an unknown project or deployment is a 404 with Azure's inner code."""
+    try:
+        project = project_selectors.project_get(user=user, name=project_name)
+    except NotFound:
+        raise NotFound(f"The project '{project_name}' could not be found.", innererror_code="ProjectNotFound") from None
+    return selectors.deployment_get(project=project, name=deployment_name)
+
+
+def deployment_predict(*, deployment: Deployment, texts: list[str]) -> list[list[Entity]]:
+    """Entities per text from the deployment's current model; every text must be analyzable (see
+    `document_problem`), otherwise `InvalidInput` says why."""
+    for text in texts:
+        problem = document_problem(text)
+        if problem:
+            raise InvalidInput(problem, innererror_code="InvalidDocument")
+    if not texts:
+        return []
+    model = deployment.trained_model
+    predictions = serving.predict(model, texts, file=model_file(model))
+    return [
+        [Entity(start, end, category, round(float(confidence), 2)) for start, end, category, confidence in spans]
+        for spans in predictions
+    ]
+
+
+def documents_analyze(*, deployment: Deployment, documents: list[RuntimeDocument]) -> Analysis:
+    """Predicts every analyzable document; the others become `DocumentError`s."""
+    valid, errors = [], []
+    for document in documents:
+        problem = document_problem(document.text)
+        if problem:
+            errors.append(DocumentError(document.id, problem))
+        else:
+            valid.append(document)
+    predictions = deployment_predict(deployment=deployment, texts=[d.text for d in valid])
+    return Analysis(
+        documents=[DocumentEntities(d.id, entities) for d, entities in zip(valid, predictions, strict=True)],
+        errors=errors,
+    )

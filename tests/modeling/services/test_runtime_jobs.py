@@ -1,0 +1,140 @@
+"""Analyze-text jobs as services: what a job stores, reads that never write, and the two scheduled sweeps."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from modeling.models import AnalyzeJob, Deployment
+from modeling.services.runtime import (
+    DocumentError,
+    JobError,
+    RuntimeDocument,
+    RuntimeTask,
+    analyze_job_get,
+    analyze_job_run,
+    analyze_job_submit,
+    analyze_jobs_expire,
+    analyze_jobs_fail_stale,
+    deployment_predict,
+    job_documents,
+    job_errors,
+    job_tasks,
+)
+from modeling.services.runtime.jobs import STALE_AFTER, STALE_ERROR
+from projects.models import JobStatus
+from studio.exceptions import NotFound
+
+TEXT = "Ana López 👩‍👩‍👧 agrees to repay $1,200 to Contoso Finance 😀 in monthly installments."
+
+
+def task(deployment_name: str = "prod", name: str = "0") -> RuntimeTask:
+    return RuntimeTask(name, "loans", deployment_name, "Utf16CodeUnit")
+
+
+def job_url(job: AnalyzeJob) -> str:
+    return f"/language/analyze-text/jobs/{job.job_id}?api-version=2023-04-01"
+
+
+def make_job(user, *, status=JobStatus.RUNNING, updated_ago=timedelta(0), expires_in=timedelta(days=1)) -> AnalyzeJob:
+    job = AnalyzeJob.objects.create(
+        job_id=str(uuid.uuid4()), user=user, status=status, expires_at=timezone.now() + expires_in
+    )
+    AnalyzeJob.objects.filter(pk=job.pk).update(updated_at=timezone.now() - updated_ago)
+    job.refresh_from_db()
+    return job
+
+
+def test_a_small_job_runs_inline_and_stores_domain_data(runtime_deployment, owner):
+    documents = [RuntimeDocument("1", TEXT, "en"), RuntimeDocument("2", "")]
+    job = analyze_job_submit(user=owner, documents=documents, tasks=[task()], display_name="x" * 250)
+    assert job.status == JobStatus.SUCCEEDED and len(job.display_name) == 200
+    assert job_documents(job) == documents
+    (item,) = job_tasks(job)
+    assert item.task == task() and item.status == JobStatus.SUCCEEDED and item.updated_at is not None
+    (predicted,) = item.analysis.documents
+    assert predicted.id == "1"
+    assert predicted.entities == deployment_predict(deployment=runtime_deployment, texts=[TEXT])[0]  # code points
+    assert item.analysis.errors == [DocumentError("2", "Document text is empty.")]
+    assert job_errors(job) == []
+
+
+def test_a_task_that_fails_is_a_job_error_and_the_job_partially_completes(runtime_deployment, owner, deploy_tiny):
+    deploy_tiny(runtime_deployment.project, variant="b", label="m2", deployment="staging", user=owner)
+    job = make_job(owner, status=JobStatus.NOT_STARTED)
+    job.documents = [{"id": "1", "text": TEXT, "language": None}]
+    job.tasks = [
+        {"name": n, "projectName": "loans", "deploymentName": d, "stringIndexType": "UnicodeCodePoint",
+         "status": JobStatus.NOT_STARTED, "updatedAt": None}
+        for n, d in (("a", "staging"), ("b", "prod"))
+    ]  # fmt: skip
+    job.save()
+    Deployment.objects.filter(name="staging").delete()
+    analyze_job_run(job_pk=job.pk)
+    job.refresh_from_db()
+    assert job.status == "partiallyCompleted"
+    assert [(t.task.name, t.status) for t in job_tasks(job)] == [("a", "failed"), ("b", "succeeded")]
+    assert job_errors(job) == [
+        JobError("The deployment 'staging' could not be found in project 'loans'.", "NotFound", "DeploymentNotFound", 0)
+    ]
+
+
+def test_an_unknown_deployment_is_refused_before_a_job_is_recorded(runtime_deployment, owner):
+    with pytest.raises(NotFound, match="The deployment 'nope' could not be found"):
+        analyze_job_submit(user=owner, documents=[RuntimeDocument("1", TEXT)], tasks=[task(), task("nope")])
+    assert not AnalyzeJob.objects.exists()
+
+
+def test_reading_a_stale_job_does_not_change_it(owner):
+    job = make_job(owner, updated_ago=STALE_AFTER + timedelta(minutes=1))
+    before = AnalyzeJob.objects.values().get(pk=job.pk)
+    assert analyze_job_get(user=owner, job_id=job.job_id).status == JobStatus.RUNNING
+    assert AnalyzeJob.objects.values().get(pk=job.pk) == before
+
+
+def test_reading_a_stale_job_over_http_does_not_change_it(api, owner):
+    job = make_job(owner, updated_ago=STALE_AFTER + timedelta(minutes=1))
+    before = AnalyzeJob.objects.values().get(pk=job.pk)
+    body = api.get_absolute(job_url(job)).json()
+    assert body["status"] == "running" and body["errors"] == []
+    assert AnalyzeJob.objects.values().get(pk=job.pk) == before
+
+
+def test_others_jobs_and_expired_jobs_are_not_found(owner, make_user):
+    mine, expired = make_job(owner), make_job(owner, expires_in=-timedelta(seconds=1))
+    with pytest.raises(NotFound, match=f"The job '{mine.job_id}' could not be found or has expired."):
+        analyze_job_get(user=make_user("eve"), job_id=mine.job_id)
+    assert analyze_job_get(user=make_user("root", superuser=True), job_id=mine.job_id) == mine
+    with pytest.raises(NotFound):
+        analyze_job_get(user=owner, job_id=expired.job_id)
+    assert AnalyzeJob.objects.filter(pk=expired.pk).exists()  # reading does not delete either
+
+
+def test_the_stale_sweep_fails_only_running_jobs_nobody_updated(api, owner):
+    stale = make_job(owner, updated_ago=STALE_AFTER + timedelta(seconds=5))
+    fresh = make_job(owner, updated_ago=STALE_AFTER - timedelta(minutes=1))
+    waiting = make_job(owner, status=JobStatus.NOT_STARTED, updated_ago=STALE_AFTER * 2)
+    done = make_job(owner, status=JobStatus.SUCCEEDED, updated_ago=STALE_AFTER * 2)
+    assert analyze_jobs_fail_stale() == 1
+    statuses = dict(AnalyzeJob.objects.values_list("pk", "status"))
+    assert statuses == {stale.pk: "failed", fresh.pk: "running", waiting.pk: "notStarted", done.pk: "succeeded"}
+    stale.refresh_from_db()
+    assert job_errors(stale) == [STALE_ERROR] and stale.updated_at > timezone.now() - timedelta(minutes=1)
+    assert api.get_absolute(job_url(stale)).json()["errors"] == [
+        {"code": "InternalServerError", "message": "The server running this job stopped; submit it again."}
+    ]
+    assert analyze_jobs_fail_stale() == 0
+
+
+def test_the_expiry_sweep_deletes_only_expired_jobs(runtime_deployment, owner):
+    expired = make_job(owner, status=JobStatus.SUCCEEDED, expires_in=-timedelta(seconds=1))
+    kept = make_job(owner, status=JobStatus.SUCCEEDED)
+    analyze_job_submit(user=owner, documents=[RuntimeDocument("1", TEXT)], tasks=[task()])
+    assert AnalyzeJob.objects.filter(pk=expired.pk).exists()  # submitting sweeps nothing
+    assert analyze_jobs_expire() == 1
+    assert not AnalyzeJob.objects.filter(pk=expired.pk).exists() and AnalyzeJob.objects.filter(pk=kept.pk).exists()
+    assert AnalyzeJob.objects.count() == 2
+    assert analyze_jobs_expire() == 0
