@@ -8,6 +8,7 @@ from django import forms
 from annotation.models import Dataset
 from annotation.services.splits import SplitScope
 from annotation.services.uploads import FORMAT_NAMES, UploadFormat
+from annotation.splits import DEFAULT_SEED
 from projects.languages import LANGUAGES
 from projects.models import Role
 from studio import limits
@@ -194,7 +195,7 @@ class SplitForm(forms.Form):
         min_value=1, max_value=99, initial=20, label="Test share (%)", help_text="Azure suggests 20%."
     )
     seed = forms.IntegerField(
-        min_value=0, max_value=2**31 - 1, initial=42, help_text="The same seed always gives the same split."
+        min_value=0, max_value=2**31 - 1, initial=DEFAULT_SEED, help_text="The same seed always gives the same split."
     )
     scope = forms.ChoiceField(
         choices=[

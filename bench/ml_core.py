@@ -21,8 +21,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from _django import SHARED, scratch_dir  # noqa: E402
 
+from annotation.splits import DEFAULT_SEED, SplitItem, split_documents  # noqa: E402
 from modeling.config import TrainingConfig, resolve  # noqa: E402
-from modeling.ml.corpus import LabeledDocument, split_train_test  # noqa: E402
+from modeling.ml.corpus import LabeledDocument  # noqa: E402
 from modeling.ml.evaluation import evaluate  # noqa: E402
 from modeling.ml.inference import load_tagger, predict_spans  # noqa: E402
 from modeling.ml.training import train  # noqa: E402
@@ -40,7 +41,14 @@ def load(name: str) -> tuple[list[LabeledDocument], list[LabeledDocument]]:
             doc = LabeledDocument(row["id"], row["text"], [tuple(span) for span in row["label"]])
             (test_docs if row.get("dataset") == "Test" else train_docs).append(doc)
     if not test_docs:
-        train_docs, test_docs = split_train_test(train_docs, 80, seed=42)
+        # The studio's own split (stratified, seeded), as a `percentage` 80/20 training job makes it.
+        categories = sorted({span[2] for doc in train_docs for span in doc.spans})
+        items = [
+            SplitItem(i, frozenset(categories.index(span[2]) for span in doc.spans)) for i, doc in enumerate(train_docs)
+        ]
+        assignments = split_documents(items, test_percent=20, seed=DEFAULT_SEED)
+        test_docs = [doc for i, doc in enumerate(train_docs) if assignments[i] == "Test"]
+        train_docs = [doc for i, doc in enumerate(train_docs) if assignments[i] == "Train"]
     return train_docs, test_docs
 
 

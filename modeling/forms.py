@@ -1,16 +1,18 @@
-"""The train form: it parses what the owner chose. Whether the project can be trained (labels, a running job,
-the model limit, percentages that add up) is `training_job_start`'s to decide; its errors reach the page."""
+"""The train form: it parses what the owner chose into `training_job_start`'s arguments. Whether the project can
+be trained (labels, a running job, the model limit, documents on both sides of the split) is the service's to
+decide; its errors reach the page."""
 
 from __future__ import annotations
 
 from django import forms
 
 from modeling import config as configs
+from modeling.services.training.options import MANUAL, PERCENTAGE, EvaluationOptions
 from studio import limits
 from studio.exceptions import ApplicationError
 
 NEW, OVERWRITE = "new", "overwrite"
-PERCENTAGE, MANUAL = "percentage", "manual"
+DEFAULT_TRAIN_PERCENT = EvaluationOptions().training_percent
 
 
 class TrainForm(forms.Form):
@@ -39,8 +41,12 @@ class TrainForm(forms.Form):
         widget=forms.RadioSelect,
         label="Evaluation",
     )
-    train_percent = forms.IntegerField(min_value=1, max_value=99, initial=80, required=False, label="Training")
-    test_percent = forms.IntegerField(min_value=1, max_value=99, initial=20, required=False, label="Testing")
+    train_percent = forms.IntegerField(
+        min_value=1, max_value=99, initial=DEFAULT_TRAIN_PERCENT, required=False, label="Training"
+    )
+    test_percent = forms.IntegerField(
+        min_value=1, max_value=99, initial=100 - DEFAULT_TRAIN_PERCENT, required=False, label="Testing"
+    )
 
     def __init__(self, *args, existing_labels: list[str], test_documents: int, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -80,7 +86,20 @@ class TrainForm(forms.Form):
             self.add_error("overwrite_label", "Choose the model to overwrite.")
         if data.get("split") == MANUAL and not self.test_documents:
             self.add_error("split", "No documents are assigned to Test, so a manual split has nothing to test on.")
+        if data.get("split") == PERCENTAGE and not {"train_percent", "test_percent"} & set(self.errors):
+            train, test = self._percentages()
+            if train + test != 100:
+                message = f"Training and testing must add up to 100%; they add up to {train + test}%."
+                self.add_error("test_percent", message)
         return data
+
+    def _percentages(self) -> tuple[int, int]:
+        data = self.cleaned_data
+        train, test = data.get("train_percent"), data.get("test_percent")
+        return (
+            DEFAULT_TRAIN_PERCENT if train is None else train,
+            100 - DEFAULT_TRAIN_PERCENT if test is None else test,
+        )
 
     @property
     def chosen_label(self) -> str:
@@ -88,13 +107,7 @@ class TrainForm(forms.Form):
         return data["overwrite_label"] if data.get("target") == OVERWRITE else data["model_label"]
 
     @property
-    def evaluation_options(self) -> dict:
-        """Azure's `evaluationOptions`; the service checks that the percentages add up to 100."""
-        data = self.cleaned_data
-        if data["split"] == MANUAL:
-            return {"kind": MANUAL}
-        return {
-            "kind": PERCENTAGE,
-            "trainingSplitPercentage": data.get("train_percent") if data.get("train_percent") is not None else 80,
-            "testingSplitPercentage": data.get("test_percent") if data.get("test_percent") is not None else 20,
-        }
+    def evaluation(self) -> EvaluationOptions:
+        if self.cleaned_data["split"] == MANUAL:
+            return EvaluationOptions(kind=MANUAL)
+        return EvaluationOptions(kind=PERCENTAGE, training_percent=self._percentages()[0])

@@ -1,3 +1,5 @@
+"""Reads of training jobs, trained models and deployments; none of them writes."""
+
 from __future__ import annotations
 
 from django.db.models import QuerySet
@@ -8,9 +10,7 @@ from studio.exceptions import NotFound
 
 
 def training_job_list(*, project: Project) -> QuerySet[TrainingJob]:
-    from modeling.services.training import training_jobs_fail_stale
-
-    training_jobs_fail_stale(project=project)
+    # Pure: a job whose worker died is failed by `training_jobs_fail_stale` on its schedule, never by a read.
     return project.training_jobs.all()
 
 

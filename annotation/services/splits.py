@@ -1,17 +1,12 @@
-"""Automatic Train/Test split: a pure, seeded split function, a preview and the service that applies it.
-
-The split is stratified by each document's rarest entity type, so that a type seen in few documents still
-lands in both Train and Test where it can; the same documents, labels, percentage and seed always give the
-same split, which is what lets a preview be applied exactly as it was shown.
+"""Automatic Train/Test split of a project's documents: the split as the project stands, a preview and the
+service that applies it. The split itself is `annotation.splits.split_documents`, which a `percentage`
+training job trains on as well (through `split_assignments`), so a preview shows exactly what would train.
 """
 
 from __future__ import annotations
 
 import hashlib
-import math
-import random
-from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Collection
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -19,6 +14,7 @@ from django.db import transaction
 
 from annotation import selectors
 from annotation.models import Dataset, Label
+from annotation.splits import SplitItem, check_test_percent, split_documents
 from projects.models import Project
 from projects.services.activity import activity_record
 from studio.exceptions import Conflict, InvalidInput
@@ -31,50 +27,22 @@ class SplitScope(StrEnum):
     ALL = "all"  # every document, reassigning those already in a dataset
 
 
-@dataclass(frozen=True)
-class SplitItem:
-    document_id: int
-    entity_types: frozenset[int]  # the entity types labeled in the document
+SCOPE_DATASETS = {SplitScope.UNASSIGNED: (Dataset.UNASSIGNED,), SplitScope.ALL: tuple(Dataset.values)}
 
 
-def split_documents(
-    items: Sequence[SplitItem], *, test_percent: int, seed: int, stratify: bool = True
+def split_assignments(
+    *, project: Project, test_percent: int, seed: int, datasets: Collection[str], stratify: bool = True
 ) -> dict[int, str]:
-    """Assigns each item to Train or Test; exactly round(n * test_percent / 100) go to Test.
-
-    Items are grouped by their rarest entity type (documents without labels form one group); each group is
-    shuffled with the seed and gives Test its share, the shares rounded by largest remainder so the total is
-    exact. Input order does not matter.
-    """
+    """The split of the project's documents now in `datasets`: document pk -> "Train" or "Test"."""
     check_test_percent(test_percent)
-    ordered = sorted(items, key=lambda item: item.document_id)
-    frequency = Counter(t for item in ordered for t in item.entity_types)
-    groups: dict[tuple[int, int], list[int]] = {}
-    for item in ordered:
-        # Key: (how many documents have the rarest type, that type); (0, 0) for unlabeled documents.
-        key = min(((frequency[t], t) for t in item.entity_types), default=(0, 0)) if stratify else (0, 0)
-        groups.setdefault(key, []).append(item.document_id)
-    total_test = math.floor(len(ordered) * test_percent / 100 + 0.5)
-    keys = sorted(groups)
-    quotas = {key: len(groups[key]) * test_percent / 100 for key in keys}
-    shares = {key: math.floor(quotas[key]) for key in keys}
-    by_remainder = sorted(keys, key=lambda key: (-(quotas[key] - shares[key]), key))
-    for key in by_remainder[: total_test - sum(shares.values())]:
-        shares[key] += 1
-    rng = random.Random(seed)
-    assignments: dict[int, str] = {}
-    for key in keys:
-        ids = groups[key]
-        rng.shuffle(ids)
-        for position, document_id in enumerate(ids):
-            assignments[document_id] = Dataset.TEST if position < shares[key] else Dataset.TRAIN
-    return assignments
-
-
-def check_test_percent(test_percent: object) -> int:
-    if not isinstance(test_percent, int) or isinstance(test_percent, bool) or not 1 <= test_percent <= 99:
-        raise InvalidInput(f"The Test share must be a whole percentage from 1 to 99, got {test_percent!r}.")
-    return test_percent
+    in_pool = project.documents.filter(dataset__in=datasets).values_list("pk", flat=True)
+    types: dict[int, set[int]] = {pk: set() for pk in in_pool}
+    pairs = Label.objects.filter(document__project=project).values_list("document_id", "entity_type_id").distinct()
+    for document_id, type_id in pairs:
+        if document_id in types:
+            types[document_id].add(type_id)
+    items = [SplitItem(pk, frozenset(found)) for pk, found in types.items()]
+    return split_documents(items, test_percent=test_percent, seed=seed, stratify=stratify)
 
 
 @dataclass(frozen=True)
@@ -97,23 +65,17 @@ def split_preview(
         scope = SplitScope(scope)
     except ValueError:
         raise InvalidInput(f"Scope '{scope}' is not one of {', '.join(SplitScope)}.", target="scope") from None
-    check_test_percent(test_percent)
+    assignments = split_assignments(
+        project=project, test_percent=test_percent, seed=seed, datasets=SCOPE_DATASETS[scope], stratify=stratify
+    )
     current = dict(project.documents.values_list("pk", "dataset"))
-    in_scope = [pk for pk, dataset in current.items() if scope == SplitScope.ALL or dataset == Dataset.UNASSIGNED]
-    types: dict[int, set[int]] = {pk: set() for pk in in_scope}
-    pairs = Label.objects.filter(document__project=project).values_list("document_id", "entity_type_id").distinct()
-    for document_id, type_id in pairs:
-        if document_id in types:
-            types[document_id].add(type_id)
-    items = [SplitItem(pk, frozenset(found)) for pk, found in types.items()]
-    assignments = split_documents(items, test_percent=test_percent, seed=seed, stratify=stratify)
     return SplitPreview(
         scope=scope,
         test_percent=test_percent,
         seed=seed,
         stratify=stratify,
         assignments=assignments,
-        changed=sum(1 for pk, dataset in assignments.items() if current[pk] != dataset),
+        changed=sum(1 for pk, dataset in assignments.items() if current.get(pk) != dataset),
         distribution=selectors.dataset_distribution(project=project, assignments=assignments),
         fingerprint=_fingerprint(assignments),
     )

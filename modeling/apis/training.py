@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -9,7 +12,8 @@ from modeling import config as configs
 from modeling import selectors
 from modeling.apis import serializers
 from modeling.services import models as model_services
-from modeling.services import training as training_services
+from modeling.services.training.options import MANUAL, PERCENTAGE, EvaluationOptions
+from modeling.services.training.start import training_job_cancel, training_job_start
 from projects import selectors as project_selectors
 from projects.apis.serializers import accepted, job_state
 from projects.models import Operation, OperationKind
@@ -18,18 +22,62 @@ from studio.api import AzureAPIView, paged
 from studio.exceptions import InvalidInput, NotFound
 
 
+@dataclass(frozen=True)
+class TrainInput:
+    """Azure's `:train` body."""
+
+    model_label: str
+    config_version: str | None
+    evaluation: EvaluationOptions
+
+    @classmethod
+    def parse(cls, body: Any) -> TrainInput:
+        body = body if isinstance(body, dict) else {}
+        if "modelLabel" not in body:
+            raise InvalidInput("Missing required field 'modelLabel'.", target="modelLabel")
+        return cls(
+            model_label=body["modelLabel"],
+            config_version=body.get("trainingConfigVersion"),
+            evaluation=parse_evaluation_options(body.get("evaluationOptions")),
+        )
+
+
+def parse_evaluation_options(raw: Any) -> EvaluationOptions:
+    """Azure's `evaluationOptions`, defaults filled in: percentage 80/20."""
+    raw = raw or {}
+    if not isinstance(raw, dict):
+        raise InvalidInput("'evaluationOptions' must be an object.", target="evaluationOptions")
+    kind = raw.get("kind", PERCENTAGE)
+    if kind not in (PERCENTAGE, MANUAL):
+        raise InvalidInput(
+            f"evaluationOptions.kind must be 'percentage' or 'manual', got {kind!r}.", target="evaluationOptions.kind"
+        )
+    if kind == MANUAL:
+        return EvaluationOptions(kind=MANUAL)
+    default = EvaluationOptions()
+    train = raw.get("trainingSplitPercentage", default.training_percent)
+    test = raw.get("testingSplitPercentage", 100 - train if isinstance(train, int) else default.testing_percent)
+    if not all(isinstance(v, int) and not isinstance(v, bool) for v in (train, test)) or train + test != 100:
+        raise InvalidInput(
+            "trainingSplitPercentage and testingSplitPercentage must be whole numbers that add up to 100.",
+            target="evaluationOptions",
+        )
+    try:
+        return EvaluationOptions(kind=PERCENTAGE, training_percent=train)
+    except InvalidInput:
+        raise InvalidInput("testingSplitPercentage must be between 1 and 99.", target="evaluationOptions") from None
+
+
 class TrainApi(AzureAPIView):
     def post(self, request: Request, project_name: str) -> Response:
         project = project_selectors.project_get(user=request.user, name=project_name, action=Action.MANAGE)
-        body = request.data if isinstance(request.data, dict) else {}
-        if "modelLabel" not in body:
-            raise InvalidInput("Missing required field 'modelLabel'.", target="modelLabel")
-        job = training_services.training_job_start(
+        body = TrainInput.parse(request.data)
+        job = training_job_start(
             user=request.user,
             project=project,
-            model_label=body["modelLabel"],
-            training_config_version=body.get("trainingConfigVersion"),
-            evaluation_options=body.get("evaluationOptions"),
+            model_label=body.model_label,
+            config_version=body.config_version,
+            evaluation=body.evaluation,
         )
         return accepted(request, f"projects/{project_name}/train/jobs/{job.job_id}")
 
@@ -51,7 +99,7 @@ class TrainJobCancelApi(AzureAPIView):
     def post(self, request: Request, project_name: str, job_id: str) -> Response:
         project = project_selectors.project_get(user=request.user, name=project_name, action=Action.MANAGE)
         job = selectors.training_job_get(project=project, job_id=job_id)
-        training_services.training_job_cancel(job=job)
+        training_job_cancel(job=job)
         return accepted(request, f"projects/{project_name}/train/jobs/{job_id}")
 
 

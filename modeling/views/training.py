@@ -11,12 +11,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from annotation import selectors as annotation_selectors
+from annotation.splits import DEFAULT_SEED
 from modeling import config as configs
 from modeling import selectors
 from modeling.apis.serializers import training_job_state
 from modeling.forms import OVERWRITE, TrainForm
 from modeling.models import TrainingJob
-from modeling.services import training as training_services
+from modeling.services.training import start as training_services
 from modeling.views import presenters
 from projects import selectors as project_selectors
 from projects.models import ACTIVE_STATUSES, JobStatus
@@ -49,8 +50,8 @@ def training_start(request, project_name: str):
                     user=request.user,
                     project=project,
                     model_label=form.chosen_label,
-                    training_config_version=form.cleaned_data["config_version"],
-                    evaluation_options=form.evaluation_options,
+                    config_version=form.cleaned_data["config_version"],
+                    evaluation=form.evaluation,
                 )
             except ApplicationError as error:
                 messages.error(request, error.message)
@@ -77,6 +78,7 @@ def training_start(request, project_name: str):
         existing=existing,
         active_job=active_job,
         limits={"models": limits.MODELS_MAX, "documents": limits.TRAINING_DOCUMENTS_MIN},
+        split_seed=DEFAULT_SEED,
     )
 
 

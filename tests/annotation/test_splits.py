@@ -7,8 +7,9 @@ import pytest
 from annotation.formats import DocumentData
 from annotation.services.entity_types import entity_type_create
 from annotation.services.imports import documents_import
-from annotation.services.splits import SplitItem, documents_split, split_documents, split_preview
+from annotation.services.splits import documents_split, split_preview
 from annotation.spans import Span
+from annotation.splits import SplitItem, split_counts, split_documents
 from projects.models import Activity
 from studio.exceptions import Conflict, InvalidInput
 from tests.annotation.test_pages_permissions import make_team
@@ -32,6 +33,7 @@ def test_same_seed_same_split_and_input_order_does_not_matter():
 
 @pytest.mark.parametrize(("count", "percent", "test"), [(100, 20, 20), (10, 25, 3), (7, 50, 4), (3, 1, 0), (1, 99, 1)])
 def test_exactly_the_rounded_share_goes_to_test(count, percent, test):
+    assert split_counts(count, percent) == (count - test, test)
     for stratify in (True, False):
         split = split_documents(items(count, rare_every=3), test_percent=percent, seed=1, stratify=stratify)
         assert sorted(split) == list(range(1, count + 1))

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from annotation import selectors
 from annotation.forms import SplitForm, attach_error
 from annotation.services import splits
+from annotation.splits import DEFAULT_SEED
 from projects import selectors as project_selectors
 from projects.permissions import Action, can
 from projects.views import render_project
@@ -42,6 +43,7 @@ def project_distribution(request, project_name: str):
         form=form,
         preview=preview,
         training_minimum=limits.TRAINING_DOCUMENTS_MIN,
+        training_seed=DEFAULT_SEED,
     )
 
 

@@ -29,7 +29,7 @@ class Command(BaseCommand):
             "--timeout", "300",
             "--access-logfile", "-",
         ]  # fmt: skip
-        from modeling.services.training import training_jobs_fail_running
+        from modeling.services.training.sweeps import training_jobs_fail_running
 
         # This machine's worker is about to start, so no job can still be running: say so on the jobs.
         failed = training_jobs_fail_running()

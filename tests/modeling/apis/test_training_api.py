@@ -71,6 +71,10 @@ def test_second_job_while_one_is_active_is_409(api, project):
         ({"evaluationOptions": {"kind": "percentage", "trainingSplitPercentage": 70, "testingSplitPercentage": 20}},
          "add up to 100"),
         ({"evaluationOptions": {"kind": "random"}}, "'percentage' or 'manual'"),
+        ({"evaluationOptions": {"trainingSplitPercentage": 100, "testingSplitPercentage": 0}},
+         "testingSplitPercentage must be between 1 and 99."),
+        ({"evaluationOptions": {"trainingSplitPercentage": 80.0}}, "whole numbers that add up to 100"),
+        ({"evaluationOptions": "80/20"}, "'evaluationOptions' must be an object."),
         ({"modelLabel": "bad label"}, "Model name 'bad label' is invalid"),
     ],
 )  # fmt: skip
@@ -78,6 +82,30 @@ def test_bad_train_requests_are_400(api, project, body, message):
     response = start(api, body)
     assert response.status_code == 400
     assert message in response.json()["error"]["message"]
+    assert not TrainingJob.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "options,target",
+    [
+        ({"kind": "random"}, "evaluationOptions.kind"),
+        ({"trainingSplitPercentage": 100, "testingSplitPercentage": 0}, "evaluationOptions"),
+        ({"trainingSplitPercentage": 70, "testingSplitPercentage": 20}, "evaluationOptions"),
+    ],
+)
+def test_bad_evaluation_options_name_their_target(api, project, options, target):
+    error = start(api, {"evaluationOptions": options}).json()["error"]
+    assert error["code"] == "InvalidArgument" and error["target"] == target
+
+
+@pytest.mark.parametrize("train,side", [(99, "test"), (1, "train")])
+def test_a_percentage_split_with_an_empty_side_is_refused_at_start(api, project, train, side):
+    # 19 Train and unassigned documents: 1% of them rounds to none.
+    options = {"trainingSplitPercentage": train, "testingSplitPercentage": 100 - train}
+    response = start(api, {"evaluationOptions": options})
+    assert response.status_code == 400
+    message = response.json()["error"]["message"]
+    assert f"A {train}/{100 - train} split of the 19 Train and unassigned documents leaves none to {side} on" in message
     assert not TrainingJob.objects.exists()
 
 
@@ -131,18 +159,43 @@ def test_cancel_before_start_cancels_at_once(api, project):
     assert start(api).status_code == 202  # the project is free again
 
 
-def test_a_job_whose_worker_died_is_failed_not_running_forever(api, project):
-    start(api)
-    job = TrainingJob.objects.get()
+def make_stale(job: TrainingJob) -> None:
+    """The job ran, but its worker stopped writing ten minutes ago."""
     stale = timezone.now() - timedelta(minutes=10)
     TrainingJob.objects.filter(pk=job.pk).update(
         status=JobStatus.RUNNING, training_status=JobStatus.RUNNING, training_started_at=stale, heartbeat_at=stale
     )
+
+
+def test_a_job_whose_worker_died_is_failed_by_the_sweep_not_running_forever(api, project):
+    from modeling.services.training.sweeps import training_jobs_fail_stale
+
+    start(api)
+    job = TrainingJob.objects.get()
+    make_stale(job)
+    assert training_jobs_fail_stale() == 1
     state = api.get(f"/projects/loans/train/jobs/{job.job_id}").json()
     assert state["status"] == "failed"
     assert "stopped before it finished" in state["errors"][0]["message"]
     assert state["result"]["trainingStatus"]["status"] == "failed"
     assert start(api, {"modelLabel": "again"}).status_code == 202
+
+
+def test_reading_a_stale_job_leaves_it_as_it_is(api, project):
+    start(api)
+    job = TrainingJob.objects.get()
+    make_stale(job)
+    before = TrainingJob.objects.values().get(pk=job.pk)
+    assert api.get(f"/projects/loans/train/jobs/{job.job_id}").json()["status"] == "running"
+    assert api.get("/projects/loans/train/jobs").json()["value"][0]["status"] == "running"
+    assert TrainingJob.objects.values().get(pk=job.pk) == before
+
+
+def test_starting_a_job_fails_the_projects_stale_one_first(api, project):
+    start(api)
+    make_stale(TrainingJob.objects.get())
+    assert start(api, {"modelLabel": "again"}).status_code == 202
+    assert sorted(TrainingJob.objects.values_list("status", flat=True)) == ["failed", "notStarted"]
 
 
 def test_a_running_job_with_a_fresh_heartbeat_stays_running(api, project):
@@ -152,7 +205,7 @@ def test_a_running_job_with_a_fresh_heartbeat_stays_running(api, project):
 
 
 def test_worker_restart_fails_running_jobs(api, project):
-    from modeling.services.training import training_jobs_fail_running
+    from modeling.services.training.sweeps import training_jobs_fail_running
 
     start(api)
     TrainingJob.objects.update(status=JobStatus.RUNNING, heartbeat_at=timezone.now())

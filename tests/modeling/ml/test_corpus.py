@@ -1,4 +1,4 @@
-"""Label alignment, BIOES tags, segmentation into model inputs, and the train/test split."""
+"""Label alignment, BIOES tags and segmentation into model inputs (the split is `annotation.splits`)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ from modeling.ml.corpus import (
     prepare_document,
     prepare_text,
     spans_from_tags,
-    split_train_test,
     tokenize,
 )
 
@@ -130,21 +129,3 @@ def test_long_documents_are_chunked_without_cutting_labels():
 def test_spans_from_tags_decodes_bioes():
     tags = ["S-A", "B-B", "I-B", "E-B", "O", "B-A", "E-A", "S-B"]
     assert spans_from_tags(tags) == [(0, 1, "A"), (1, 4, "B"), (5, 7, "A"), (7, 8, "B")]
-
-
-def test_split_is_deterministic_and_independent_of_input_order():
-    docs = [LabeledDocument(f"doc{i:03d}", "x") for i in range(50)]
-    train, test = split_train_test(docs, 80, seed=7)
-    assert (len(train), len(test)) == (40, 10)
-    again = split_train_test(list(reversed(docs)), 80, seed=7)
-    assert again == (train, test)
-    assert split_train_test(docs, 80, seed=8) != (train, test)
-    assert set(d.doc_id for d in train).isdisjoint(d.doc_id for d in test)
-
-
-def test_split_keeps_one_document_on_each_side():
-    docs = [LabeledDocument("a", "x"), LabeledDocument("b", "y")]
-    train, test = split_train_test(docs, 99, seed=1)
-    assert (len(train), len(test)) == (1, 1)
-    with pytest.raises(ValueError, match="between 1 and 99"):
-        split_train_test(docs, 100, seed=1)

@@ -1,0 +1,84 @@
+"""What the worker writes while it trains: a heartbeat (so a live job is never taken for dead), progress from
+the ML core's callbacks (percent, epochs, loss curve, ETA), and whether the owner asked it to stop."""
+
+from __future__ import annotations
+
+import threading
+import time
+from datetime import timedelta
+
+from django.db import close_old_connections
+from django.utils import timezone
+
+from modeling.models import TrainingJob
+
+HEARTBEAT_SECONDS = 15
+CANCEL_CHECK_SECONDS = 1.0
+
+
+class Cancelled(Exception):
+    """The owner cancelled the job; the worker stops and records it cancelled."""
+
+
+class Heartbeat:
+    """Writes `heartbeat_at` every few seconds from a thread, so a live job is never taken for dead."""
+
+    def __init__(self, job_pk: int) -> None:
+        self.job_pk = job_pk
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True, name=f"heartbeat-{job_pk}")
+
+    def _run(self) -> None:
+        try:
+            while not self.stop.wait(HEARTBEAT_SECONDS):
+                TrainingJob.objects.filter(pk=self.job_pk).update(heartbeat_at=timezone.now())
+        finally:
+            close_old_connections()
+
+    def __enter__(self) -> Heartbeat:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop.set()
+        self.thread.join(timeout=5)
+
+
+class Progress:
+    """Turns ML-core callbacks into job updates: percent, epochs, loss curve, ETA; polls for cancel."""
+
+    def __init__(self, job: TrainingJob) -> None:
+        self.job = job
+        self.started = time.monotonic()
+        self.last_cancel_check = 0.0
+        self.cancelled = False
+
+    def on_progress(self, report: dict) -> None:
+        percent = max(0, min(99, int(report.get("percent") or 0)))
+        progress = dict(self.job.progress)
+        epoch = report.get("epoch")
+        progress["epoch"] = epoch
+        progress["total_epochs"] = report.get("total_epochs")
+        # One point per epoch for the loss curve; reports within an epoch refine its running loss.
+        curve = [p for p in progress.get("curve", []) if p["epoch"] != epoch]
+        if epoch:
+            curve.append({"epoch": epoch, "loss": report.get("loss"), "dev_score": report.get("dev_score")})
+        progress["curve"] = curve
+        now = timezone.now()
+        elapsed = time.monotonic() - self.started
+        fields = {"progress": progress, "training_percent": percent, "heartbeat_at": now, "updated_at": now}
+        if percent > 0:
+            # Evaluation is about a tenth of the work; the ETA covers both.
+            fields["estimated_end_at"] = now + timedelta(seconds=elapsed * (100 - percent) / percent * 1.1)
+        TrainingJob.objects.filter(pk=self.job.pk).update(**fields)
+        self.job.progress = progress
+
+    def on_evaluation_progress(self, percent: int) -> None:
+        TrainingJob.objects.filter(pk=self.job.pk).update(evaluation_percent=percent, heartbeat_at=timezone.now())
+
+    def should_cancel(self) -> bool:
+        now = time.monotonic()
+        if now - self.last_cancel_check >= CANCEL_CHECK_SECONDS:
+            self.last_cancel_check = now
+            self.cancelled = TrainingJob.objects.filter(pk=self.job.pk, cancel_requested=True).exists()
+        return self.cancelled

@@ -1,0 +1,72 @@
+"""The documents a job trains and tests on. A `percentage` job uses the distribution page's split
+(`annotation.services.splits.split_assignments`), so what the user previewed is what trains."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from annotation.formats import DocumentData, ProjectData
+from annotation.models import Dataset
+from annotation.services.splits import split_assignments
+from modeling.models import TrainingJob
+from modeling.services.training.options import MANUAL, EvaluationOptions
+from projects.models import Project
+from studio.exceptions import InvalidInput
+
+# The documents a `percentage` split divides; those assigned to Test are left out of it.
+PERCENTAGE_POOL = (Dataset.TRAIN, Dataset.UNASSIGNED)
+
+
+@dataclass
+class Split:
+    train: list[DocumentData]
+    test: list[DocumentData]
+    ignored: list[DocumentData]  # Test-assigned documents left out of a percentage split
+
+
+def training_split(*, project: Project, data: ProjectData, evaluation: EvaluationOptions, seed: int) -> Split:
+    """Which of `data`'s documents a job trains and tests on.
+
+    `manual`: the documents' own datasets (unassigned counts as Train, as in Azure). `percentage`: the Train and
+    unassigned documents split by `split_assignments` with `seed`, the very split the distribution page previews
+    for them; Test documents are left out.
+    """
+    if evaluation.kind == MANUAL:
+        train = [d for d in data.documents if d.dataset != Dataset.TEST]
+        test = [d for d in data.documents if d.dataset == Dataset.TEST]
+        return Split(train=train, test=test, ignored=[])
+    assignments = split_assignments(
+        project=project, test_percent=evaluation.testing_percent, seed=seed, datasets=PERCENTAGE_POOL
+    )
+    locations = dict(project.documents.values_list("pk", "location"))
+    tested = {locations.get(pk) for pk, dataset in assignments.items() if dataset == Dataset.TEST}
+    # `data` was read just before: a document added since is not trained on, one deleted since trains.
+    pool = [d for d in data.documents if d.dataset != Dataset.TEST]
+    return Split(
+        train=[d for d in pool if d.location not in tested],
+        test=[d for d in pool if d.location in tested],
+        ignored=[d for d in data.documents if d.dataset == Dataset.TEST],
+    )
+
+
+def job_split(job: TrainingJob, data: ProjectData) -> tuple[Split, list[dict]]:
+    """The documents of `data` (the project now) that `job` trains and tests on, and warnings about the split."""
+    split = training_split(
+        project=job.project,
+        data=data,
+        evaluation=EvaluationOptions.from_stored(job.evaluation_options),
+        seed=job.split_seed,
+    )
+    if not split.test:
+        raise InvalidInput("The split left no documents to test on; add documents or assign some to Test.")
+    if not split.train:
+        raise InvalidInput("The split left no documents to train on; add documents or lower the Test share.")
+    warnings = []
+    if split.ignored:
+        warnings.append(
+            {
+                "code": "DocumentsIgnored",
+                "message": f"{len(split.ignored)} documents assigned to Test were left out of the percentage split.",
+            }
+        )
+    return split, warnings

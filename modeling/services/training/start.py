@@ -1,0 +1,120 @@
+"""Starting a training job (every check, then the queue) and cancelling one."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from annotation.models import Dataset, Label
+from annotation.splits import DEFAULT_SEED, split_counts
+from modeling import config as configs
+from modeling.models import TrainingJob
+from modeling.services.training.options import MANUAL, EvaluationOptions
+from modeling.services.training.sweeps import training_jobs_fail_stale
+from projects.models import ACTIVE_STATUSES, JobStatus, Project
+from projects.services.operations import new_job_id
+from studio import limits
+from studio.exceptions import Conflict, InvalidInput
+
+JOB_LIFETIME = timedelta(days=7)
+
+
+def resolve_config(version: str | None) -> configs.TrainingConfig:
+    try:
+        return configs.resolve(version)
+    except ValueError as error:
+        raise InvalidInput(
+            str(error), target="trainingConfigVersion", innererror_code="InvalidParameterValue"
+        ) from None
+
+
+@transaction.atomic
+def training_job_start(
+    *, user, project: Project, model_label: str, config_version: str | None, evaluation: EvaluationOptions
+) -> TrainingJob:
+    """Checks that the project can be trained, records a job and hands it to the worker."""
+    limits.check_name(model_label, what="Model")
+    config = resolve_config(config_version)
+    Project.objects.select_for_update().filter(pk=project.pk).first()  # serializes concurrent starts
+    training_jobs_fail_stale(project=project)
+    active = project.training_jobs.filter(status__in=ACTIVE_STATUSES).first()
+    if active:
+        raise Conflict(
+            f"A training job is already running in project '{project.name}' (model '{active.model_label}', "
+            f"job {active.job_id}); wait for it or cancel it.",
+            innererror_code="Conflict",
+        )
+    labels = Label.objects.filter(document__project=project)
+    if not labels.exists():
+        raise InvalidInput("The project has no labels; label some entities before training.")
+    labeled_documents = labels.values("document").distinct().count()
+    if labeled_documents < limits.TRAINING_DOCUMENTS_MIN:
+        raise InvalidInput(
+            f"Training needs at least {limits.TRAINING_DOCUMENTS_MIN} labeled documents; "
+            f"the project has {labeled_documents}."
+        )
+    _check_split(project, evaluation)
+    existing = list(project.trained_models.values_list("label", flat=True))
+    if model_label not in existing and len(existing) >= limits.MODELS_MAX:
+        raise InvalidInput(
+            f"The project already has {limits.MODELS_MAX} models, the limit; train under an existing label to "
+            f"overwrite it ({', '.join(sorted(existing))}) or delete one.",
+            target="modelLabel",
+        )
+    job = TrainingJob.objects.create(
+        job_id=new_job_id(),
+        project=project,
+        model_label=model_label,
+        training_config_version=config.version,
+        evaluation_options=evaluation.as_stored(),
+        split_seed=DEFAULT_SEED,  # the distribution page's split with this seed is the one the job trains on
+        created_by=user,
+        expires_at=timezone.now() + JOB_LIFETIME,
+    )
+    transaction.on_commit(lambda: _enqueue(job))
+    return job
+
+
+def _check_split(project: Project, evaluation: EvaluationOptions) -> None:
+    """Both sides of the split must have documents, or the job could only fail in the worker."""
+    if evaluation.kind == MANUAL:
+        if not project.documents.filter(dataset=Dataset.TEST).exists():
+            raise InvalidInput(
+                "A manual split needs documents assigned to Test; assign some, or use a percentage split.",
+                target="evaluationOptions.kind",
+            )
+        if not project.documents.exclude(dataset=Dataset.TEST).exists():
+            raise InvalidInput("A manual split needs documents assigned to Train.", target="evaluationOptions.kind")
+        return
+    pool = project.documents.exclude(dataset=Dataset.TEST).count()
+    train, test = split_counts(pool, evaluation.testing_percent)
+    if not train or not test:
+        raise InvalidInput(
+            f"A {evaluation.training_percent}/{evaluation.testing_percent} split of the {pool} Train and unassigned "
+            f"documents leaves none to {'train' if not train else 'test'} on; change the percentages, or assign "
+            "documents to Test and use a manual split.",
+            target="evaluationOptions",
+        )
+
+
+def _enqueue(job: TrainingJob) -> None:
+    from django_q.tasks import async_task
+
+    async_task("modeling.tasks.train_model", job.pk, task_name=f"train {job.project_id}/{job.model_label}")
+
+
+@transaction.atomic
+def training_job_cancel(*, job: TrainingJob) -> TrainingJob:
+    """Asks a running job to stop (within one mini-batch); a job not started yet is cancelled at once."""
+    job = TrainingJob.objects.select_for_update().get(pk=job.pk)
+    if job.status == JobStatus.NOT_STARTED:
+        job.status = job.training_status = job.evaluation_status = JobStatus.CANCELLED
+        job.cancel_requested = True
+        job.save()
+    elif job.status == JobStatus.RUNNING:
+        job.status = JobStatus.CANCELLING
+        job.cancel_requested = True
+        job.save()
+    return job
