@@ -27,6 +27,7 @@ def test_overview_and_entity_types(dashboard, page, screenshot_dir):
     page.screenshot(path=screenshot_dir / "model-overview.png", full_page=True)
 
     page.get_by_role("link", name="Entity types").click()
+    page.wait_for_load_state()  # the sorting script (a deferred module) runs before "load"
     first_type = page.locator("table[data-sortable] tbody tr th")
     expect(first_type.first).to_have_text(re.compile("Amount"))
     page.get_by_role("button", name="F1").click()  # best first
