@@ -1,11 +1,13 @@
-"""Reads of training jobs, trained models and deployments; none of them writes."""
+"""Reads of training jobs, trained models, deployments and runtime jobs; none of them writes."""
 
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
-from modeling.models import Deployment, TrainedModel, TrainingJob
+from modeling.models import AnalyzeJob, Deployment, TrainedModel, TrainingJob
 from projects.models import Project
+from projects.selectors import job_visible
 from studio.exceptions import NotFound
 
 
@@ -15,6 +17,7 @@ def training_job_list(*, project: Project) -> QuerySet[TrainingJob]:
 
 
 def training_job_get(*, project: Project, job_id: str) -> TrainingJob:
+    """A job of `project`; callers have `project_get` the project first, which is `job_visible`'s rule."""
     job = training_job_list(project=project).filter(job_id=job_id).first()
     if job is None:
         raise NotFound(f"The training job '{job_id}' could not be found.", innererror_code="OperationNotFound")
@@ -52,3 +55,11 @@ def deployment_get(*, project: Project, name: str) -> Deployment:
             innererror_code="DeploymentNotFound",
         )
     return deployment
+
+
+def analyze_job_get(*, user, job_id: str) -> AnalyzeJob:
+    """An unexpired runtime job, if `job_visible` (runtime jobs belong to no project: their submitter's)."""
+    job = AnalyzeJob.objects.filter(job_id=job_id, expires_at__gt=timezone.now()).first()
+    if job is None or not job_visible(user=user, created_by_id=job.user_id, project=None):
+        raise NotFound(f"The job '{job_id}' could not be found or has expired.", innererror_code="OperationNotFound")
+    return job

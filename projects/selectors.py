@@ -36,13 +36,16 @@ def activity_list(*, project: Project, limit: int = 10) -> QuerySet[Activity]:
 
 
 def job_visible(*, user, created_by_id: int | None, project: Project | None) -> bool:
-    """The one rule for every job (operations, training, runtime): its starter, a superuser, and anyone who may
-    view its project see it. A job whose project is gone (a deletion) is its starter's alone."""
+    """The one rule for every job (operations, training, runtime): a job that belongs to a project is seen by
+    whoever may view that project; a job with no project (a runtime job, or a deleted project's deletion job)
+    by the user who started it. Superusers see every job."""
     if not user.is_authenticated:
         return False
-    if user.is_superuser or (created_by_id is not None and created_by_id == user.pk):
+    if user.is_superuser:
         return True
-    return project is not None and can(user, project, Action.VIEW)
+    if project is not None:
+        return can(user, project, Action.VIEW)
+    return created_by_id is not None and created_by_id == user.pk
 
 
 def operation_get(*, user, job_id: str, kinds: tuple[OperationKind, ...], project_name: str | None = None) -> Operation:

@@ -28,7 +28,7 @@ def team(make_user):
     return {"owner": owner, "viewer": viewer, "stranger": stranger, "project": project}
 
 
-def test_an_operation_is_seen_by_its_starter_and_by_whoever_may_view_its_project(team, make_user):
+def test_an_operation_is_seen_by_whoever_may_view_its_project(team, make_user):
     job = job_record(kind=OperationKind.EXPORT, project_name="loans", user=team["owner"], result={"a": 1})
     for who in ("owner", "viewer"):
         found = selectors.operation_get(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from modeling import selectors
 from modeling.apis.runtime import requests, responses
 from modeling.models import AnalyzeJob
 from modeling.services import runtime
@@ -34,7 +35,7 @@ class AnalyzeJobSubmitApi(AzureAPIView):
 
 class AnalyzeJobApi(AzureAPIView):
     def get(self, request: Request, job_id: str) -> Response:
-        job = runtime.analyze_job_get(user=request.user, job_id=job_id)
+        job = selectors.analyze_job_get(user=request.user, job_id=job_id)
         show_stats = request.query_params.get("showStats", "").lower() == "true"
         top, skip = requests.page_number(request, "top"), requests.page_number(request, "skip") or 0
 
@@ -52,7 +53,7 @@ class AnalyzeJobApi(AzureAPIView):
 
 class AnalyzeJobCancelApi(AzureAPIView):
     def post(self, request: Request, job_id: str) -> Response:
-        job = runtime.analyze_job_get(user=request.user, job_id=job_id)
+        job = selectors.analyze_job_get(user=request.user, job_id=job_id)
         runtime.analyze_job_cancel(job=job)
         return _accepted(request, job)
 

@@ -37,7 +37,7 @@ from modeling.services.runtime.prediction import (
 )
 from projects.models import JobStatus
 from studio import limits
-from studio.exceptions import ApplicationError, NotFound
+from studio.exceptions import ApplicationError
 
 logger = logging.getLogger(__name__)
 
@@ -169,14 +169,6 @@ def analyze_job_run(*, job_pk: int) -> None:
     AnalyzeJob.objects.filter(pk=job.pk, status=JobStatus.RUNNING).update(
         status=status, tasks=stored_tasks, errors=errors, updated_at=timezone.now()
     )
-
-
-def analyze_job_get(*, user, job_id: str) -> AnalyzeJob:
-    """The caller's unexpired job (any job for a superuser). Reads only: stale jobs are failed by the sweep."""
-    job = AnalyzeJob.objects.filter(job_id=job_id, expires_at__gt=timezone.now()).first()
-    if job is None or (job.user_id != user.pk and not user.is_superuser):
-        raise NotFound(f"The job '{job_id}' could not be found or has expired.", innererror_code="OperationNotFound")
-    return job
 
 
 def analyze_job_cancel(*, job: AnalyzeJob) -> AnalyzeJob:

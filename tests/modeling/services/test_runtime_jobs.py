@@ -9,12 +9,12 @@ import pytest
 from django.utils import timezone
 
 from modeling.models import AnalyzeJob, Deployment
+from modeling.selectors import analyze_job_get
 from modeling.services.runtime import (
     DocumentError,
     JobError,
     RuntimeDocument,
     RuntimeTask,
-    analyze_job_get,
     analyze_job_run,
     analyze_job_submit,
     analyze_jobs_expire,
