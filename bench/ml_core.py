@@ -21,6 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from _django import SHARED, scratch_dir  # noqa: E402
 
+from annotation.formats.marked import sample_documents  # noqa: E402
 from annotation.splits import DEFAULT_SEED, SplitItem, split_documents  # noqa: E402
 from modeling.config import TrainingConfig, resolve  # noqa: E402
 from modeling.ml.corpus import LabeledDocument  # noqa: E402
@@ -32,7 +33,12 @@ DATASETS = SHARED / "datasets"
 
 
 def load(name: str) -> tuple[list[LabeledDocument], list[LabeledDocument]]:
-    """Train and test documents of a shared dataset."""
+    """Train and test documents of a shared dataset, or of the studio's sample project (its manual split)."""
+    if name == "sample":
+        documents = sample_documents()  # unassigned documents train, as the studio's manual split does
+        as_labeled = [LabeledDocument(d.location, d.text, [tuple(s) for s in d.labels]) for d in documents]
+        train = [doc for doc, d in zip(as_labeled, documents, strict=True) if d.dataset != "Test"]
+        return train, [doc for doc, d in zip(as_labeled, documents, strict=True) if d.dataset == "Test"]
     train_docs: list[LabeledDocument] = []
     test_docs: list[LabeledDocument] = []
     with open(DATASETS / name / "azure" / f"{name}.jsonl", encoding="utf-8") as lines:
@@ -76,7 +82,7 @@ def _cpu_seconds() -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("dataset", choices=["wikigold", "wnut17"])
+    parser.add_argument("dataset", choices=["wikigold", "wnut17", "sample"])
     parser.add_argument("--config", default=None, help="trainingConfigVersion (default: the default config)")
     parser.add_argument("--set", action="append", default=[], metavar="FIELD=VALUE", help="override a field")
     parser.add_argument("--train-docs", type=int, default=None, help="use only the first N training documents")

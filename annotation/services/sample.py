@@ -1,26 +1,20 @@
 """The sample project: short loan agreements, labeled, split into Train and Test, for a first run.
 
-The documents live in `annotation/sample/loan_agreements.txt` with inline markup (`[[John Smith|BorrowerName]]`);
-offsets are computed from the markup here, so every label covers exactly the text it was written around.
+The documents live in `annotation/sample/loan_agreements.txt` with inline markup (`[[John Smith|BorrowerName]]`),
+read by `annotation.formats.marked`, so every label covers exactly the text it was written around.
 """
 
 from __future__ import annotations
 
-import re
-from pathlib import Path
-
 from django.db import transaction
 
-from annotation.formats import DocumentData
-from annotation.models import Dataset
+from annotation.formats.marked import sample_documents
 from annotation.services.entity_types import entity_type_create
 from annotation.services.imports import documents_import
-from annotation.spans import Span
 from projects.models import Project
 from projects.services.activity import activity_record
 from projects.services.projects import project_create
 
-SAMPLE_FILE = Path(__file__).resolve().parent.parent / "sample" / "loan_agreements.txt"
 DEFAULT_NAME = "loan-agreements"
 DESCRIPTION = (
     "Sample project: short loan agreements labeled with borrower, lender, amount, date and address, split into "
@@ -34,54 +28,6 @@ SCHEMA = [
     ("Date", "#b07aa1", "4"),
     ("Address", "#e15759", "5"),
 ]
-MARKUP = re.compile(r"\[\[([^\[\]|]+)\|([^\[\]|]+)\]\]")
-_HEADER = re.compile(r"^=== (\S+) (Train|Test|-)$")
-
-
-def parse_marked(source: str) -> tuple[str, list[Span]]:
-    """Plain text and code-point spans from text with `[[covered text|Type]]` markup."""
-    parts: list[str] = []
-    spans: list[Span] = []
-    length = 0
-    position = 0
-    for match in MARKUP.finditer(source):
-        before = source[position : match.start()]
-        parts.append(before)
-        length += len(before)
-        covered, category = match.group(1), match.group(2)
-        spans.append(Span(length, length + len(covered), category))
-        parts.append(covered)
-        length += len(covered)
-        position = match.end()
-    parts.append(source[position:])
-    text = "".join(parts)
-    if "[[" in text or "]]" in text:
-        raise ValueError(f"Unbalanced markup in sample text: {source[:60]!r}")
-    return text, spans
-
-
-def sample_documents(path: Path = SAMPLE_FILE) -> list[DocumentData]:
-    """The sample's documents with labels and datasets, read from the marked-up file."""
-    documents: list[DocumentData] = []
-    header: re.Match | None = None
-    lines: list[str] = []
-
-    def flush() -> None:
-        if header is not None:
-            text, spans = parse_marked("\n".join(lines).strip())
-            dataset = "" if header.group(2) == "-" else Dataset(header.group(2)).value
-            documents.append(DocumentData(location=header.group(1), text=text, dataset=dataset, labels=spans))
-
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.startswith("=== "):
-            flush()
-            header, lines = _HEADER.match(line), []
-            if header is None:
-                raise ValueError(f"Bad document header in {path.name}: {line!r}")
-        elif header is not None:
-            lines.append(line)
-    flush()
-    return documents
 
 
 def sample_free_name(base: str = DEFAULT_NAME) -> str:

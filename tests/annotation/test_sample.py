@@ -9,8 +9,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
 
+from annotation.formats.marked import SAMPLE_FILE, parse_marked, sample_documents
 from annotation.models import Label
-from annotation.services.sample import SAMPLE_FILE, SCHEMA, parse_marked, sample_documents, sample_project_create
+from annotation.services.sample import SCHEMA, sample_project_create
 from annotation.spans import Span, find_overlaps
 from projects.models import Membership, Project, Role
 
