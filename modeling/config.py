@@ -98,8 +98,7 @@ class TrainingConfig:
     # Initial SGD learning rate.
     learning_rate: float = 0.1
     # "plateau": flair's default, halve the rate after `patience` epochs without improvement and stop
-    # below `min_learning_rate`. "linear": decay the rate linearly to zero by the end of training, whichever
-    # comes first of max_epochs and the time budget, so a run cut by the budget still ends annealed.
+    # below `min_learning_rate`. "linear": decay the rate linearly to zero by the end of max_epochs.
     lr_schedule: Literal["plateau", "linear"] = "plateau"
     # ("plateau") Training stops once annealing drives the learning rate below this.
     min_learning_rate: float = 0.0001
@@ -107,10 +106,10 @@ class TrainingConfig:
     anneal_factor: float = 0.5
     # ("plateau") Epochs without improvement before the learning rate is annealed.
     patience: int = 3
-    # Weight averaging (SWA, Izmailov et al. 2018): once this share of the run is behind us (of max_epochs
-    # or of the time budget, whichever is ahead), the weights after every epoch are averaged, and the
-    # average is the model kept. At a constant learning rate the last epoch's weights are one noisy point
-    # in a basin (WNUT17 F1 0.42-0.46 from epoch to epoch); their average sits near its centre.
+    # Weight averaging (SWA, Izmailov et al. 2018): once this share of max_epochs is behind us, the weights
+    # after every epoch are averaged, and the average is the model kept. At a constant learning rate the last
+    # epoch's weights are one noisy point in a basin (WNUT17 F1 0.42-0.46 from epoch to epoch); their average
+    # sits near its centre.
     # None keeps the last (or, with a dev set, the best) epoch.
     average_weights_from: float | None = None
     # Sentences per optimizer step.
@@ -127,8 +126,6 @@ class TrainingConfig:
     # Lines longer than this many tokens are split after sentence punctuation; shorter lines (tweets,
     # CoNLL sentences) stay whole so the BiLSTM sees their full context.
     split_lines_over_tokens: int = 60
-    # Stop starting new epochs once the next one would end past this many seconds of training.
-    time_budget_seconds: int = 720
     # "cpu" caches static (frozen) embeddings between epochs: the transformer then runs once per sentence.
     embeddings_storage_mode: EmbeddingStorage = "cpu"
 
@@ -140,6 +137,9 @@ class TrainingConfig:
         if not 0.0 <= self.dev_fraction < 1.0:
             raise ValueError(f"dev_fraction must be in [0, 1), got {self.dev_fraction}.")
 
+    # Training length is max_epochs, never the clock (a busy machine makes training slower, never shorter):
+    # the wall-clock budget of configs released before 2026-12 is gone. Models that stored it still load.
+
     def as_dict(self) -> dict[str, Any]:
         """Plain JSON-ready dict, stored with the trained model."""
         return dataclasses.asdict(self)
@@ -147,7 +147,7 @@ class TrainingConfig:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> TrainingConfig:
         """Rebuilds a config stored by `as_dict`; unknown keys are refused rather than ignored."""
-        values = dict(data)
+        values = {k: v for k, v in data.items() if k not in _RETIRED}
         _check_keys(cls, values)
         for key, nested_cls in _NESTED.items():
             if values.get(key) is not None:
@@ -155,6 +155,9 @@ class TrainingConfig:
                 values[key] = nested_cls(**values[key])
         return cls(**values)
 
+
+# Fields of earlier releases that stored configs may still hold; they no longer change anything.
+_RETIRED = {"time_budget_seconds"}
 
 _NESTED: dict[str, type] = {
     "transformer": TransformerEmbeddingConfig,

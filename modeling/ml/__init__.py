@@ -2,9 +2,10 @@
 
 - `corpus`: documents and labels -> tokens, BIOES tags, sentences (with `tokenization`).
 - `training`: `train(config, train_docs, dev_docs, workdir, ...)` -> a saved, reloaded, verified model.
-- `plugins`: the flair trainer plugins `train` attaches, one per concern (progress, cancel, time budget, linear
+- `plugins`: the flair trainer plugins `train` attaches, one per concern (progress, cancel, safety limit, linear
   LR schedule, weight averaging), sharing one `plugins.run.TrainingRun`.
-- `callbacks`: what callers pass to `train` (progress and cancel callbacks) and `TrainingCancelled`.
+- `callbacks`: what callers pass to `train` (progress and cancel callbacks), `TrainingCancelled`
+  and `TrainingTimedOut`.
 - `inference`: `load_tagger`, `predict_spans` with exact code-point offsets.
 - `evaluation`: Azure's scoring rule (`match_spans`), exact-match metrics and confusion matrix (pure Python).
 

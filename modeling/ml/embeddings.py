@@ -57,6 +57,7 @@ def build_embeddings(config: TrainingConfig, train_sentences: Sequence[Sentence]
                 context_dropout=0.0,
             )
         )
+        drop_unread_layers(stack[-1])
     if config.characters is not None:
         # CharacterEmbeddings() without a dictionary downloads flair's "common-chars"; build it instead.
         chars = Dictionary(add_unk=True)
@@ -88,6 +89,24 @@ def build_embeddings(config: TrainingConfig, train_sentences: Sequence[Sentence]
     # "0-"/"1-" prefixes it adds by default are not restored for OneHotEmbeddings on reload, which
     # silently reorders the features of a reloaded model.
     return StackedEmbeddings(stack, overwrite_names=False)
+
+
+def drop_unread_layers(embeddings) -> None:
+    """Cuts the transformer after the highest layer the config reads (layers "1,2,3" of MiniLM's 6).
+
+    The layers above it never reach the tagger, yet every forward pass would run them: at training (the
+    features of every sentence) and at prediction. Cutting them changes no feature, halves that work, and
+    shrinks the saved model, whose stored transformer config says how many layers it kept. Negative layer
+    indexes count from the top, so a config that reads them keeps every layer.
+    """
+    indexes = embeddings.layer_indexes
+    if not indexes or min(indexes) < 0:
+        return
+    keep = max(indexes)
+    layers = embeddings.model.encoder.layer
+    if keep < len(layers):
+        embeddings.model.encoder.layer = layers[:keep]
+        embeddings.model.config.num_hidden_layers = keep
 
 
 def transformer_path(package: str) -> Path:

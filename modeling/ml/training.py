@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from modeling.config import TrainingConfig
-from modeling.ml.callbacks import CancelCheck, ProgressCallback, TrainingCancelled
+from modeling.ml.callbacks import CancelCheck, ProgressCallback, TrainingCancelled, TrainingTimedOut
 from modeling.ml.corpus import (
     LABEL_TYPE,
     AlignmentWarning,
@@ -49,7 +49,7 @@ class TrainingResult:
     seconds: float
     # Wall-clock seconds of each epoch, the first including the one-off transformer pass over the data.
     epoch_seconds: list[float]
-    # Why training ended: "max_epochs", "learning_rate" (annealed to the minimum) or "time_budget".
+    # Why training ended: "max_epochs" or "learning_rate" (annealed to the minimum).
     stop_reason: str
     train_documents: int
     train_sentences: int
@@ -70,6 +70,7 @@ def train(
     on_progress: ProgressCallback | None = None,
     should_cancel: CancelCheck | None = None,
     threads: int | None = 1,
+    time_limit_seconds: float | None = None,
 ) -> TrainingResult:
     """Trains a tagger, saves it, reloads it from disk and checks the reloaded copy.
 
@@ -85,9 +86,13 @@ def train(
         threads: torch intra-op threads (process-wide); None leaves torch's default. One thread is the
             default because on the shared 2-core host two OpenMP threads competing with other processes
             ran the BiLSTM-CRF about 3x slower than one (modeling/CONFIGS.md).
+        time_limit_seconds: a safety net, not a length: a run still going after this many seconds fails
+            with `TrainingTimedOut`. The config alone decides how long training is (its epochs), so the same
+            documents, config and seed give the same model on an idle or a busy machine.
 
     Raises:
         TrainingCancelled: ``should_cancel`` returned True.
+        TrainingTimedOut: the run outlasted ``time_limit_seconds``.
         SpanError: a label cannot be trained on (overlap, empty).
         ValueError: the training documents hold no labels.
     """
@@ -136,14 +141,14 @@ def train(
         word_dropout=config.word_dropout,
         locked_dropout=config.locked_dropout,
     )
-    # One flair plugin per concern: progress, cancel, time budget, LR schedule, weight averaging.
-    plugins = studio_plugins(config, started, on_progress, should_cancel)
+    # One flair plugin per concern: progress, cancel, safety limit, LR schedule, weight averaging.
+    plugins = studio_plugins(config, started, on_progress, should_cancel, time_limit_seconds)
     run, averager = plugins.run, plugins.averaging.averager
     has_dev = bool(dev_sentences)
     trainer = ModelTrainer(tagger, corpus)
     try:
         _fit(trainer, workdir, config, has_dev, plugins.ordered)
-    except TrainingCancelled:
+    except (TrainingCancelled, TrainingTimedOut):
         for partial in workdir.glob("*.pt"):
             partial.unlink()
         raise
@@ -259,4 +264,4 @@ def _check_reloaded(tagger: Any, model_path: Path, docs: Sequence[LabeledDocumen
 
 
 # TrainingCancelled lives in `callbacks` (the cancel plugin raises it); callers catch it from here.
-__all__ = ["MODEL_FILE", "ProgressCallback", "TrainingCancelled", "TrainingResult", "train"]
+__all__ = ["MODEL_FILE", "ProgressCallback", "TrainingCancelled", "TrainingResult", "TrainingTimedOut", "train"]

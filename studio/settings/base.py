@@ -157,11 +157,17 @@ REST_FRAMEWORK = {
 # django-q2: the ORM broker by default (no extra service), Redis when REDIS_URL is set.
 # `timeout` (kill a task) stays below `retry` (hand it to another worker), so a long training job
 # is never started twice; max_attempts=1 means a failed task is not re-run behind the user's back.
+# Training length is set by each config (epochs), never by the clock. This is only a safety net: a run
+# still going after this many seconds fails with a message saying how many of its epochs ran. It stays
+# below the task timeout so the job fails cleanly instead of being killed.
+_TASK_TIMEOUT = int(os.environ.get("STUDIO_TASK_TIMEOUT", str(3 * 3600)))
+STUDIO_TRAINING_TIME_LIMIT = int(os.environ.get("STUDIO_TRAINING_TIME_LIMIT", str(_TASK_TIMEOUT - 1800)))
+
 Q_CLUSTER = {
     "name": "studio",
     "workers": int(os.environ.get("STUDIO_WORKERS", "1")),
-    "timeout": int(os.environ.get("STUDIO_TASK_TIMEOUT", str(3 * 3600))),
-    "retry": int(os.environ.get("STUDIO_TASK_TIMEOUT", str(3 * 3600))) + 600,
+    "timeout": _TASK_TIMEOUT,
+    "retry": _TASK_TIMEOUT + 600,
     "max_attempts": 1,
     "ack_failures": True,
     "catch_up": False,

@@ -1,37 +1,30 @@
-"""The wall-clock time budget (``TrainingConfig.time_budget_seconds``), counted from the call to `train`."""
+"""The safety limit on a run's wall-clock time: it fails the run, it never shortens it."""
 
 from __future__ import annotations
 
 import time
 from typing import Any
 
-from flair.trainers.plugins.base import TrainerPlugin, TrainingInterrupt
+from flair.trainers.plugins.base import TrainerPlugin
 
+from modeling.ml.callbacks import TrainingTimedOut
 from modeling.ml.plugins.run import TrainingRun
 
 
-class TimeBudgetPlugin(TrainerPlugin):
-    """Stops training when the budget is used up, or at an epoch's end when the next epoch would overrun it.
-
-    It raises flair's `TrainingInterrupt`, so flair ends the loop and keeps the model as it is; the run's
-    ``stop_reason`` becomes ``"time_budget"``.
+class SafetyLimitPlugin(TrainerPlugin):
+    """Raises `TrainingTimedOut` once the run has taken longer than ``limit_seconds`` (checked after every
+    mini-batch). A run is as long as its config says; this only stops one that would hold the worker for
+    hours on an overloaded machine, and the caller fails the job with the error's message.
     """
 
-    def __init__(self, run: TrainingRun) -> None:
+    def __init__(self, run: TrainingRun, limit_seconds: float | None) -> None:
         super().__init__()
         self.run = run
+        self.limit_seconds = limit_seconds
 
     @TrainerPlugin.hook
     def after_training_batch(self, **kw: Any) -> None:
-        if time.monotonic() - self.run.started > self.run.config.time_budget_seconds:
-            # A hard stop mid-epoch (an epoch on a large project can be long); flair keeps the model as is.
-            self.run.stop_reason = "time_budget"
-            raise TrainingInterrupt("time budget used up - stopping training")
-
-    @TrainerPlugin.hook
-    def after_evaluation(self, **kw: Any) -> None:
-        # Another epoch as long as the last one would end past the budget.
-        run = self.run
-        if run.epoch_ended + run.last_epoch_seconds - run.started > run.config.time_budget_seconds:
-            run.stop_reason = "time_budget"
-            raise TrainingInterrupt("time budget reached - stopping training")
+        if self.limit_seconds is not None and time.monotonic() - self.run.started > self.limit_seconds:
+            raise TrainingTimedOut(
+                limit_seconds=self.limit_seconds, epochs_run=self.run.epochs_run, max_epochs=self.run.config.max_epochs
+            )

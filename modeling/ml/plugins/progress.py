@@ -61,8 +61,8 @@ class ProgressPlugin(TrainerPlugin):
         self._last_report = time.monotonic()
         if self.on_progress is None:
             return
-        # Training ends at max_epochs or at the time budget (or earlier, by plateau annealing), so the
-        # further ahead of the two is the estimate; 100 % is only reported once the model is saved.
+        # Training ends at max_epochs (or earlier, by plateau annealing); 100 % is only reported once the
+        # model is saved and checked.
         percent = 100.0 if done else min(99.0, 100.0 * self.run.fraction_done(epochs))
         self.on_progress(
             {

@@ -19,21 +19,20 @@ class TrainingRun(TrainerPlugin):
     def __init__(self, config: TrainingConfig, started: float) -> None:
         super().__init__()
         self.config = config
-        # time.monotonic() when `train` was called: the time budget counts preparation too.
+        # time.monotonic() when `train` was called: the safety limit counts preparation too.
         self.started = started
         self.epochs_run = 0
         # Wall-clock seconds of each epoch, its evaluation included, rounded to 0.1 s.
         self.epoch_seconds: list[float] = []
-        # "max_epochs", "learning_rate" (annealed to the minimum) or "time_budget" (set by the budget plugin).
+        # "max_epochs" or "learning_rate" (annealed to the minimum).
         self.stop_reason = "max_epochs"
         self.epoch_started = started
         self.epoch_ended = started
         self.last_epoch_seconds = 0.0
 
     def fraction_done(self, epochs: float) -> float:
-        """Share of the training run behind us: of max_epochs or of the time budget, whichever is ahead."""
-        elapsed = (time.monotonic() - self.started) / max(self.config.time_budget_seconds, 1)
-        return min(1.0, max(epochs / self.config.max_epochs, elapsed))
+        """Share of the training run behind us, in epochs: the config's length, never the clock."""
+        return min(1.0, epochs / self.config.max_epochs)
 
     @TrainerPlugin.hook
     def before_training_epoch(self, epoch: int, **kw: Any) -> None:

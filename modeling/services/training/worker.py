@@ -16,6 +16,7 @@ from django.utils import timezone
 from annotation.formats.azure import write_project
 from annotation.services.imports import project_data
 from modeling import config as configs
+from modeling.ml.callbacks import TrainingTimedOut
 from modeling.models import TrainedModel, TrainingJob
 from modeling.services.data import to_labeled
 from modeling.services.training.progress import Cancelled, Heartbeat, Progress
@@ -41,7 +42,7 @@ def training_job_run(*, job_pk: int) -> None:
         shutil.rmtree(workdir, ignore_errors=True)
         job_finish(TrainingJob.objects.get(pk=job.pk), JobStatus.CANCELLED, error="The job was cancelled.")
         return
-    except (ValueError, InvalidInput) as error:
+    except (ValueError, InvalidInput, TrainingTimedOut) as error:
         shutil.rmtree(workdir, ignore_errors=True)
         job_finish(TrainingJob.objects.get(pk=job.pk), JobStatus.FAILED, error=str(error))
         return
@@ -77,6 +78,7 @@ def _train_and_evaluate(job: TrainingJob, workdir: Path) -> TrainedModel:
             workdir,
             on_progress=progress.on_progress,
             should_cancel=progress.should_cancel,
+            time_limit_seconds=settings.STUDIO_TRAINING_TIME_LIMIT,
         )
     except ml_training.TrainingCancelled:
         raise Cancelled() from None

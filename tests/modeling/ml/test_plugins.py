@@ -12,15 +12,15 @@ from types import SimpleNamespace
 
 import pytest
 import torch
-from flair.trainers.plugins.base import Pluggable, TrainingInterrupt
+from flair.trainers.plugins.base import Pluggable
 from flair.trainers.plugins.metric_records import MetricRecord
 
 from modeling.config import CONFIGS
-from modeling.ml.callbacks import TrainingCancelled
+from modeling.ml.callbacks import TrainingCancelled, TrainingTimedOut
 from modeling.ml.plugins import StudioPlugins, studio_plugins
 from modeling.ml.plugins.schedule import LinearSchedulePlugin
 
-CONFIG = dataclasses.replace(CONFIGS["2026-11-01-fast"], max_epochs=4, learning_rate=0.1, time_budget_seconds=600)
+CONFIG = dataclasses.replace(CONFIGS["2026-11-01-fast"], max_epochs=4, learning_rate=0.1)
 
 
 class StandInTrainer(Pluggable):
@@ -44,10 +44,12 @@ class StandInTrainer(Pluggable):
         self.dispatch("after_evaluation", epoch=epoch, current_model_is_best=True, validation_scores=scores)
 
 
-def plugins_for(config=CONFIG, started: float | None = None, should_cancel=None) -> tuple[StudioPlugins, list]:
+def plugins_for(
+    config=CONFIG, started: float | None = None, should_cancel=None, limit: float | None = None
+) -> tuple[StudioPlugins, list]:
     reports: list[dict] = []
     started = time.monotonic() if started is None else started
-    return studio_plugins(config, started, reports.append, should_cancel), reports
+    return studio_plugins(config, started, reports.append, should_cancel, limit), reports
 
 
 def test_each_epoch_is_recorded_and_reported_and_the_end_is_100_percent():
@@ -91,22 +93,22 @@ def test_an_epoch_is_reported_before_a_cancel_at_its_end():
     assert reports[-1]["epoch"] == 1 and reports[-1]["loss"] == 2.0
 
 
-def test_the_time_budget_stops_mid_epoch():
-    plugins, _ = plugins_for(started=time.monotonic() - 601)
-    with pytest.raises(TrainingInterrupt, match="time budget used up"):
-        StandInTrainer(plugins).epoch(1)
-    assert plugins.run.stop_reason == "time_budget" and plugins.run.epochs_run == 0
-
-
-def test_the_time_budget_stops_at_an_epoch_end_when_the_next_epoch_would_overrun_it():
-    plugins, reports = plugins_for(started=time.monotonic() - 400)
+def test_the_safety_limit_fails_the_run_mid_epoch_with_how_far_it_got():
+    plugins, _ = plugins_for(started=time.monotonic() - 601, limit=600)
     trainer = StandInTrainer(plugins)
-    trainer.dispatch("before_training_epoch", epoch=1)
-    plugins.run.epoch_started -= 250  # 400 s in, the last epoch took 250 s: another one would end past the 600 s budget
-    with pytest.raises(TrainingInterrupt, match="time budget reached"):
-        trainer.dispatch("after_evaluation", epoch=1, current_model_is_best=True, validation_scores=(0.6, 0.1))
-    assert plugins.run.stop_reason == "time_budget" and plugins.run.epochs_run == 1
-    assert reports[-1]["epoch"] == 1 and reports[-1]["dev_score"] == 0.6  # the epoch was still reported
+    with pytest.raises(TrainingTimedOut, match="safety limit of 10 minutes after 0 of 4 epochs"):
+        trainer.epoch(1)
+
+
+def test_time_never_shortens_a_run():
+    """Hours late, with no safety limit, every epoch still runs and the share done counts epochs only."""
+    plugins, reports = plugins_for(started=time.monotonic() - 10 * 3600)
+    trainer = StandInTrainer(plugins)
+    for epoch in range(1, 5):
+        trainer.epoch(epoch)
+    assert plugins.run.epochs_run == 4 and plugins.run.stop_reason == "max_epochs"
+    assert plugins.run.fraction_done(2) == 0.5
+    assert [r["percent"] for r in reports if r.get("epoch") == 2][-1] == 50.0
 
 
 def test_the_linear_schedule_decays_the_learning_rate_batch_by_batch():

@@ -12,7 +12,7 @@ from modeling.config import CONFIGS, resolve
 from modeling.ml.corpus import LabeledDocument
 from modeling.ml.evaluation import evaluate
 from modeling.ml.inference import load_tagger, predict_spans
-from modeling.ml.training import TrainingCancelled, train
+from modeling.ml.training import TrainingCancelled, TrainingTimedOut, train
 
 pytestmark = pytest.mark.slow
 
@@ -100,11 +100,45 @@ def test_documents_without_labels_cannot_train(tmp_path):
         train(TINY, [LabeledDocument("a", "no labels here")], None, tmp_path)
 
 
-def test_the_time_budget_stops_training_mid_epoch_and_keeps_a_model(documents, tmp_path):
-    config = dataclasses.replace(TINY, time_budget_seconds=0)
-    result = train(config, documents[:20], None, tmp_path / "run")
-    assert result.stop_reason == "time_budget" and result.epochs_run == 0
-    assert sorted(p.name for p in (tmp_path / "run").iterdir()) == ["model.pt"]
+def test_the_safety_limit_fails_the_run_and_keeps_no_model(documents, tmp_path):
+    with pytest.raises(TrainingTimedOut, match=r"safety limit of 0 minutes after 0 of 25 epochs") as raised:
+        train(TINY, documents[:20], None, tmp_path / "run", time_limit_seconds=0)
+    assert raised.value.epochs_run == 0 and raised.value.max_epochs == 25
+    assert not list((tmp_path / "run").glob("*.pt"))
+
+
+def _hog(stop) -> None:
+    while not stop.is_set():
+        sum(i * i for i in range(10_000))
+
+
+def test_a_busy_machine_trains_the_same_model_as_an_idle_one(documents, tmp_path):
+    """Length is the config's epochs: with both cores busy beside it, training is slower, never different."""
+    import multiprocessing
+
+    import torch
+
+    config = dataclasses.replace(TINY, max_epochs=6, average_weights_from=0.5)
+    idle = train(config, documents[:20], None, tmp_path / "idle")
+    stop = multiprocessing.Event()
+    hogs = [multiprocessing.Process(target=_hog, args=(stop,), daemon=True) for _ in range(2)]
+    for hog in hogs:
+        hog.start()
+    try:
+        busy = train(config, documents[:20], None, tmp_path / "busy")
+    finally:
+        stop.set()
+        for hog in hogs:
+            hog.join(timeout=10)
+    assert (idle.epochs_run, idle.averaged_epochs) == (busy.epochs_run, busy.averaged_epochs) == (6, 3)
+    texts = [doc.text for doc in documents[20:]]
+    assert predict_spans(load_tagger(idle.model_path), texts, config) == predict_spans(
+        load_tagger(busy.model_path), texts, config
+    )
+    idle_weights = torch.load(idle.model_path, map_location="cpu", weights_only=False)["state_dict"]
+    busy_weights = torch.load(busy.model_path, map_location="cpu", weights_only=False)["state_dict"]
+    assert idle_weights.keys() == busy_weights.keys()
+    assert all(torch.equal(idle_weights[k], busy_weights[k]) for k in idle_weights)
 
 
 def test_the_default_config_trains_offline_from_the_packaged_transformer(documents, tmp_path, monkeypatch):
