@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import math
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
@@ -17,7 +20,9 @@ from modeling import selectors
 from modeling.apis.serializers import training_job_state
 from modeling.forms import OVERWRITE, TrainForm
 from modeling.models import TrainingJob
+from modeling.services.training import estimate as estimates
 from modeling.services.training import start as training_services
+from modeling.services.training.options import MANUAL, PERCENTAGE, EvaluationOptions
 from modeling.views import presenters
 from projects import selectors as project_selectors
 from projects.models import ACTIVE_STATUSES, JobStatus
@@ -62,6 +67,7 @@ def training_start(request, project_name: str):
         else:
             status = 400
     active_job = selectors.training_job_list(project=project).filter(status__in=ACTIVE_STATUSES).first()
+    texts = _estimate_texts(project)
     return render_project(
         request,
         "modeling/train.html",
@@ -79,6 +85,8 @@ def training_start(request, project_name: str):
         active_job=active_job,
         limits={"models": limits.MODELS_MAX, "documents": limits.TRAINING_DOCUMENTS_MIN},
         split_seed=DEFAULT_SEED,
+        estimates=texts,
+        estimate=_chosen_estimate(form, texts),
     )
 
 
@@ -109,9 +117,6 @@ def training_job_detail(request, project_name: str, job_id: str):
         job=job,
         status_label=presenters.STATUS_LABELS.get(job.status, job.status),
         state=_job_payload(request, project, job),
-        total_epochs=configs.CONFIGS[job.training_config_version].max_epochs
-        if job.training_config_version in configs.CONFIGS
-        else None,
         poll_ms=POLL_MILLISECONDS,
     )
 
@@ -149,6 +154,110 @@ def _job_payload(request, project, job: TrainingJob) -> dict:
     return {
         **training_job_state(job),
         "progress": job.progress or {},
+        "epochs": _epochs(job),
         "modelUrl": model_url,
         "canCancel": can(request.user, project, Action.MANAGE),
     }
+
+
+# ------------------------------------------------------------------------------------------------ epochs
+
+STOP_NOTES = {"learning_rate": "the learning rate annealed to its minimum"}
+
+
+def _epochs(job: TrainingJob) -> dict:
+    """Epochs done of epochs planned, as the job's page shows them while it runs and after it ends."""
+    progress = job.progress or {}
+    config = configs.CONFIGS.get(job.training_config_version)
+    planned = progress.get("total_epochs") or (config.max_epochs if config else None)
+    current = progress.get("epoch") or None
+    done = progress.get("epochs_run")
+    stop_reason = progress.get("stop_reason")
+    of = f" of {planned}" if planned else ""
+    if done is not None:
+        text = f"{done}{of} epochs"
+    elif job.training_status == JobStatus.SUCCEEDED and current:
+        done, text = current, f"{current}{of} epochs"
+    elif current:
+        ended = job.status not in ACTIVE_STATUSES
+        text = f"Stopped in epoch {current}{of}" if ended else f"Epoch {current}{of}"
+    else:
+        text = f"{planned} epochs planned" if planned else "—"
+    return {
+        "current": current,
+        "done": done,
+        "planned": planned,
+        "stopReason": stop_reason,
+        "text": text,
+        "note": f"({STOP_NOTES[stop_reason]})" if done is not None and stop_reason in STOP_NOTES else "",
+    }
+
+
+# ------------------------------------------------------------------------------------------------ estimate
+
+PERCENTAGES = range(1, 100)
+
+
+def _estimate_texts(project) -> dict[str, dict]:
+    """The estimate for every config and split the train form offers: {version: {"manual": text,
+    "percentage": {"80": text, ...}}}; the page's script shows the one chosen. One count of the documents."""
+    counts = estimates.document_counts(project=project)
+    texts = {}
+    for version, config in configs.CONFIGS.items():
+
+        def text(evaluation: EvaluationOptions, config=config) -> str:
+            return _estimate_text(estimates.estimate_for(counts=counts, config=config, evaluation=evaluation))
+
+        texts[version] = {
+            MANUAL: text(EvaluationOptions(kind=MANUAL)),
+            PERCENTAGE: {str(p): text(EvaluationOptions(kind=PERCENTAGE, training_percent=p)) for p in PERCENTAGES},
+        }
+    return texts
+
+
+def _chosen_estimate(form: TrainForm, texts: dict[str, dict]) -> str:
+    """The text for what the form shows chosen (what the script would pick)."""
+    version = form["config_version"].value()
+    by_split = texts.get(version) or texts[configs.DEFAULT_VERSION]
+    if form["split"].value() == MANUAL:
+        return by_split[MANUAL]
+    try:
+        percent = min(99, max(1, int(form["train_percent"].value())))
+    except (TypeError, ValueError):
+        percent = EvaluationOptions().training_percent
+    return by_split[PERCENTAGE][str(percent)]
+
+
+def _estimate_text(estimate: estimates.TrainingEstimate) -> str:
+    if not estimate.train_documents:
+        return "This split leaves no documents to train on."
+    if not estimate.test_documents:
+        return "This split leaves no documents to test on."
+    bound = "up to about" if estimate.may_end_early else "about"
+    documents = f"{estimate.train_documents:,} document{'s' if estimate.train_documents != 1 else ''}"
+    text = (
+        f"Training will take {bound} {_minutes(estimate.total_seconds)} "
+        f"({_rounded(estimate.train_tokens):,} tokens in {documents}, {estimate.epochs} epochs)."
+    )
+    limit = settings.STUDIO_TRAINING_TIME_LIMIT
+    if estimate.total_seconds - estimate.evaluation_seconds > limit:
+        text += f" That may pass the {_minutes(limit)} limit on training, which would stop the job."
+    return text
+
+
+def _minutes(seconds: float) -> str:
+    """Whole minutes, rounded up: 61 s -> "2 minutes"; 6,000 s -> "1 hour 40 minutes"."""
+    minutes = max(1, math.ceil(seconds / 60))
+    if minutes < 60:
+        return f"{minutes} minute{'s' if minutes != 1 else ''}"
+    hours, minutes = divmod(minutes, 60)
+    text = f"{hours} hour{'s' if hours != 1 else ''}"
+    return f"{text} {minutes} minute{'s' if minutes != 1 else ''}" if minutes else text
+
+
+def _rounded(tokens: int) -> int:
+    """Three significant digits: the token count is estimated (31,042 -> 31,000)."""
+    if tokens < 1000:
+        return tokens
+    digits = len(str(tokens)) - 3
+    return round(tokens, -digits)

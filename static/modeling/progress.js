@@ -13,12 +13,6 @@ const LABELS = {
   cancelled: "Cancelled",
 };
 
-const STOP_REASONS = {
-  learning_rate: "stopped early: converged",
-  max_epochs: "ran every epoch",
-  time_budget: "stopped: time budget reached",
-};
-
 const field = (name) => root.querySelector(`[data-field="${name}"]`);
 
 function setText(name, text) {
@@ -38,6 +32,10 @@ function minutesText(seconds) {
   const minutes = Math.round(seconds / 60);
   if (minutes < 60) return `${minutes} min`;
   return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+}
+
+function clockText(milliseconds) {
+  return new Date(milliseconds).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
 }
 
 function stage(state) {
@@ -115,13 +113,10 @@ function render(state) {
   const progress = state.progress || {};
   const curve = progress.curve || [];
   const last = curve.at(-1) || {};
-  const total = progress.total_epochs || root.dataset.totalEpochs || "—";
-  if (progress.epochs_run) {
-    setText("epoch", `${progress.epochs_run} / ${total}`);
-    setText("epoch-note", STOP_REASONS[progress.stop_reason] || "");
-  } else {
-    setText("epoch", `${progress.epoch ?? "—"} / ${total}`);
-  }
+  // "Epoch 3 of 25" while it runs, "25 of 25 epochs" once it has ended (the server words it).
+  const epochs = state.epochs || {};
+  setText("epoch", epochs.text || "—");
+  setText("epoch-note", epochs.note || "");
   setText("loss", typeof last.loss === "number" ? last.loss.toFixed(4) : "—");
   setText("dev", typeof last.dev_score === "number" ? `${(last.dev_score * 100).toFixed(1)}%` : "—");
 
@@ -130,16 +125,18 @@ function render(state) {
   const endTime = active ? Date.now() : ended ? Date.parse(ended) : Date.parse(state.lastUpdatedDateTime);
   setText("elapsed", started ? minutesText((endTime - started) / 1000) : "—");
   const eta = result.estimatedEndDateTime ? Date.parse(result.estimatedEndDateTime) : null;
+  const running = active && state.status !== "notStarted";
   if (!active) setText("eta", state.status === "succeeded" ? "Done" : "—");
   else if (state.status === "notStarted") setText("eta", "Waiting for a worker");
   else if (eta && eta > Date.now()) setText("eta", `about ${minutesText((eta - Date.now()) / 1000)}`);
   else setText("eta", "Estimating…");
+  setText("eta-note", running && eta && eta > Date.now() ? `ends around ${clockText(eta)}` : "");
 
   const curveKey = JSON.stringify(curve);
   const svg = root.querySelector("[data-loss-curve]");
   if (svg && (curveKey !== lastCurve || !svg.childElementCount)) {
     lastCurve = curveKey;
-    drawLossCurve(svg, curve, progress.total_epochs || null, { finished: !active });
+    drawLossCurve(svg, curve, epochs.planned || null, { finished: !active });
     const hasDev = curve.some((p) => typeof p.dev_score === "number");
     for (const node of root.querySelectorAll("[data-dev-legend]")) node.hidden = !hasDev;
   }

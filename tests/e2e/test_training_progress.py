@@ -3,11 +3,14 @@ through the ORM, as the worker would) and its cancel button cancels after asking
 
 from __future__ import annotations
 
+import json
+import re
 from datetime import timedelta
 
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from modeling import config as configs
 from modeling.models import TrainingJob
 from projects.models import JobStatus
 from tests.modeling.test_pages import make_job, make_model, make_team
@@ -48,9 +51,10 @@ def test_progress_page_updates_without_reload(live_server, page, login, make_use
         ],
     )
     expect(bar).to_have_attribute("aria-valuenow", "56")
-    expect(page.locator('[data-field="epoch"]')).to_have_text("8 / 50")
+    expect(page.locator('[data-field="epoch"]')).to_have_text("Epoch 8 of 50")
     expect(page.locator("[data-loss-curve]")).to_have_attribute("data-points", "8")
     expect(page.locator('[data-field="eta"]')).to_have_text("about 4 min")
+    expect(page.locator('[data-field="eta-note"]')).to_have_text(re.compile(r"^ends around \d\d?:\d\d"))
     expect(page.locator("[data-warnings] li")).to_have_count(1)
     assert page.evaluate("window.__sameDocument") is True  # updated in place, not reloaded
     page.wait_for_timeout(700)
@@ -71,8 +75,9 @@ def test_progress_page_updates_without_reload(live_server, page, login, make_use
     )
     expect(page.locator("[data-status-badge]")).to_have_text("Succeeded")
     expect(page.locator('[data-bar="evaluation"]')).to_have_attribute("aria-valuenow", "100")
-    expect(page.locator('[data-field="epoch"]')).to_have_text("8 / 50")
-    expect(page.locator('[data-field="epoch-note"]')).to_have_text("stopped early: converged")
+    expect(page.locator('[data-field="epoch"]')).to_have_text("8 of 50 epochs")
+    expect(page.locator('[data-field="epoch-note"]')).to_have_text("(the learning rate annealed to its minimum)")
+    expect(page.locator('[data-field="eta-note"]')).to_be_hidden()
     expect(page.locator("[data-cancel-button]")).to_be_hidden()
     page.wait_for_timeout(700)  # let the bars finish their transition before the screenshot
     page.screenshot(path=screenshot_dir / "training-succeeded.png", full_page=True)
@@ -148,3 +153,41 @@ def test_train_form_links_the_sliders_and_starts_a_job(live_server, page, login,
     expect(page.locator("table.m-jobs tbody tr")).to_have_count(1)
     expect(page.locator("table.m-jobs")).to_contain_text("Queued")
     page.screenshot(path=screenshot_dir / "training-jobs.png", full_page=True)
+
+
+def test_train_page_estimate_follows_the_config_and_the_split(live_server, page, login, make_user, screenshot_dir):
+    team = make_team(make_user)
+    login(team.owner)
+    page.goto(f"{live_server.url}/projects/loans/train/")
+    estimates = json.loads(page.locator("#train-estimates").text_content())
+    estimate = page.locator("[data-estimate]")
+    expect(estimate).to_have_attribute("aria-live", "polite")
+    default = estimates[configs.DEFAULT_VERSION]
+    expect(estimate).to_have_text(default["percentage"]["80"])
+    assert "25 epochs)." in default["percentage"]["80"]
+
+    # The keyboard moves the slider: 80 -> 78 (the other slider and the estimate follow).
+    page.locator("#id_train_percent").focus()
+    page.keyboard.press("ArrowLeft")
+    page.keyboard.press("ArrowLeft")
+    expect(page.locator("#id_test_percent")).to_have_value("22")
+    expect(estimate).to_have_text(default["percentage"]["78"])
+    page.locator("#id_train_percent").fill("30")
+    expect(estimate).to_have_text(default["percentage"]["30"])
+    assert default["percentage"]["30"] != default["percentage"]["80"]
+
+    fast = estimates["2026-11-01-fast"]
+    page.get_by_label("2026-11-01-fast").check()
+    expect(estimate).to_have_text(fast["percentage"]["30"])
+    assert "50 epochs)." in fast["percentage"]["30"]
+    page.get_by_text("Use a manual split").click()
+    expect(estimate).to_have_text(fast["manual"])
+    page.wait_for_timeout(300)
+    page.screenshot(path=screenshot_dir / "train-estimate.png", full_page=True)
+
+    # Keyboard only: arrow keys move between the config radios.
+    page.get_by_label("2026-11-01-fast").focus()
+    page.keyboard.press("ArrowDown")
+    checked = page.locator("input[name=config_version]:checked").get_attribute("value")
+    assert checked != "2026-11-01-fast"
+    expect(estimate).to_have_text(estimates[checked]["manual"])

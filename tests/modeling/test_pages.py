@@ -587,3 +587,87 @@ def test_unknown_model_is_404(team):
     response = team.client("owner").get(url(team, "models/nope/"))
     assert response.status_code == 404
     assert "The model &#x27;nope&#x27; could not be found" in response.content.decode()
+
+
+# ------------------------------------------------------------------------------------------------ estimate, epochs
+
+
+def test_train_page_estimates_how_long_training_takes_for_every_config_and_split(team):
+    from modeling.services.training.estimate import document_counts, estimate_for
+    from modeling.services.training.options import EvaluationOptions
+
+    response = team.client("owner").get(url(team, "train/"))
+    page = response.content.decode()
+    script = page.split('<script id="train-estimates" type="application/json">', 1)[1].split("</script>", 1)[0]
+    estimates = json.loads(script)
+    assert set(estimates) == set(configs.CONFIGS)
+    for version, config in configs.CONFIGS.items():
+        assert set(estimates[version]["percentage"]) == {str(p) for p in range(1, 100)}
+        assert f"{config.max_epochs} epochs)." in estimates[version]["manual"]
+    # 12 documents (3 Test): the 80/20 default splits the 9 others 7/2.
+    expected = estimate_for(
+        counts=document_counts(project=team.project),
+        config=configs.CONFIGS[configs.DEFAULT_VERSION],
+        evaluation=EvaluationOptions(),
+    )
+    chosen = estimates[configs.DEFAULT_VERSION]["percentage"]["80"]
+    assert chosen.startswith("Training will take up to about 1 minute (")
+    assert f"({expected.train_tokens:,} tokens in 7 documents, 25 epochs)." in chosen
+    assert f'aria-live="polite" aria-atomic="true">{chosen}</p>' in page
+    manual = estimates["2026-11-01-fast"]["manual"]
+    assert "in 9 documents, 50 epochs)." in manual
+    # The page shows what the form has chosen, after a failed POST too.
+    response = train(team, model_label="", config_version="2026-11-01-fast", split="manual")
+    assert f'aria-atomic="true">{manual}</p>' in response.content.decode()
+
+
+def test_progress_payload_has_epochs_done_and_planned(team):
+    job = make_job(
+        team.project,
+        JobStatus.RUNNING,
+        training_status=JobStatus.RUNNING,
+        progress={"epoch": 3, "total_epochs": 25, "curve": []},
+    )
+    state = team.client("viewer").get(url(team, f"train/jobs/{job.job_id}/progress.json")).json()
+    assert state["epochs"] == {
+        "current": 3, "done": None, "planned": 25, "stopReason": None, "text": "Epoch 3 of 25", "note": "",
+    }  # fmt: skip
+    page = team.client("viewer").get(url(team, f"train/jobs/{job.job_id}/")).content.decode()
+    assert '<span data-field="epoch">Epoch 3 of 25</span>' in page
+
+    progress = {"epoch": 18, "total_epochs": 25, "curve": [], "epochs_run": 18, "stop_reason": "learning_rate"}
+    TrainingJob.objects.filter(pk=job.pk).update(
+        status=JobStatus.SUCCEEDED, training_status=JobStatus.SUCCEEDED, progress=progress
+    )
+    state = team.client("viewer").get(url(team, f"train/jobs/{job.job_id}/progress.json")).json()
+    assert state["epochs"]["done"] == 18 and state["epochs"]["planned"] == 25
+    assert state["epochs"]["text"] == "18 of 25 epochs"
+    assert state["epochs"]["note"] == "(the learning rate annealed to its minimum)"
+    page = team.client("viewer").get(url(team, f"train/jobs/{job.job_id}/")).content.decode()
+    assert "18 of 25 epochs</span>" in page and "(the learning rate annealed to its minimum)</span>" in page
+
+    TrainingJob.objects.filter(pk=job.pk).update(progress={**progress, "epochs_run": 25, "stop_reason": "max_epochs"})
+    epochs = team.client("viewer").get(url(team, f"train/jobs/{job.job_id}/progress.json")).json()["epochs"]
+    assert (epochs["text"], epochs["note"]) == ("25 of 25 epochs", "")
+
+
+@pytest.mark.parametrize(
+    "status,progress,text",
+    [
+        (JobStatus.NOT_STARTED, {}, f"{configs.CONFIGS[configs.DEFAULT_VERSION].max_epochs} epochs planned"),
+        (JobStatus.FAILED, {"epoch": 4, "total_epochs": 25}, "Stopped in epoch 4 of 25"),
+        (JobStatus.CANCELLED, {"epoch": 2, "total_epochs": 25}, "Stopped in epoch 2 of 25"),
+    ],
+)
+def test_epochs_before_a_job_starts_and_after_it_fails(team, status, progress, text):
+    job = make_job(team.project, status, progress=progress)
+    state = team.client("owner").get(url(team, f"train/jobs/{job.job_id}/progress.json")).json()
+    assert state["epochs"]["text"] == text
+
+
+def test_the_estimate_warns_when_training_may_pass_the_time_limit(team, settings):
+    settings.STUDIO_TRAINING_TIME_LIMIT = 1
+    estimates = team.client("owner").get(url(team, "train/")).context["estimates"]
+    assert estimates["2026-11-01-fast"]["manual"].endswith(
+        "That may pass the 1 minute limit on training, which would stop the job."
+    )
