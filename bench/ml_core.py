@@ -125,6 +125,7 @@ def main() -> None:
                 "predict_seconds": round(predict_seconds, 1),
                 "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
                 "epochs": result.epochs_run,
+                "epochs_planned": result.epochs_planned,
                 "averaged_epochs": result.averaged_epochs,
                 "stop_reason": result.stop_reason,
                 "train_docs": len(train_docs),

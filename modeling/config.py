@@ -11,6 +11,7 @@ Measured figures behind each version and the choice of default are in ``modeling
 from __future__ import annotations
 
 import dataclasses
+import math
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -93,8 +94,12 @@ class TrainingConfig:
     dropout: float = 0.0
     word_dropout: float = 0.05
     locked_dropout: float = 0.5
-    # Upper bound on epochs ("plateau" usually stops earlier; "linear" always runs them all).
+    # Epochs to train ("plateau" may stop earlier; "linear" always runs them all). See `epochs_for`.
     max_epochs: int = 50
+    # Small projects: at least this many optimizer steps (mini-batches). A project of 40 sentences is two
+    # batches an epoch, 50 updates in 25 epochs, far too few to learn from; it gets more epochs instead
+    # (`epochs_for`), each of them short. 0: always max_epochs.
+    min_steps: int = 0
     # Initial SGD learning rate.
     learning_rate: float = 0.1
     # "plateau": flair's default, halve the rate after `patience` epochs without improvement and stop
@@ -139,6 +144,12 @@ class TrainingConfig:
 
     # Training length is max_epochs, never the clock (a busy machine makes training slower, never shorter):
     # the wall-clock budget of configs released before 2026-12 is gone. Models that stored it still load.
+
+    def epochs_for(self, sentences: int) -> int:
+        """The epochs a run over ``sentences`` training sentences plans: max_epochs, or more when that would be
+        fewer than ``min_steps`` optimizer steps. Data decides it, never the clock."""
+        batches = max(1, math.ceil(sentences / self.mini_batch_size))
+        return max(self.max_epochs, math.ceil(self.min_steps / batches))
 
     def as_dict(self) -> dict[str, Any]:
         """Plain JSON-ready dict, stored with the trained model."""

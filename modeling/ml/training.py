@@ -45,6 +45,8 @@ class TrainingResult:
     # Labels that cut through a token (the token was split) or had spaces at their edges, train and dev.
     warnings: list[AlignmentWarning]
     epochs_run: int
+    # Epochs the run planned: `config.epochs_for(train_sentences)`.
+    epochs_planned: int
     # Wall-clock seconds of the whole call, preparation and the reload check included.
     seconds: float
     # Wall-clock seconds of each epoch, the first including the one-off transformer pass over the data.
@@ -142,12 +144,13 @@ def train(
         locked_dropout=config.locked_dropout,
     )
     # One flair plugin per concern: progress, cancel, safety limit, LR schedule, weight averaging.
-    plugins = studio_plugins(config, started, on_progress, should_cancel, time_limit_seconds)
+    epochs = config.epochs_for(len(train_sentences))
+    plugins = studio_plugins(config, started, on_progress, should_cancel, time_limit_seconds, epochs)
     run, averager = plugins.run, plugins.averaging.averager
     has_dev = bool(dev_sentences)
     trainer = ModelTrainer(tagger, corpus)
     try:
-        _fit(trainer, workdir, config, has_dev, plugins.ordered)
+        _fit(trainer, workdir, config, epochs, has_dev, plugins.ordered)
     except (TrainingCancelled, TrainingTimedOut):
         for partial in workdir.glob("*.pt"):
             partial.unlink()
@@ -160,6 +163,7 @@ def train(
         model_path=model_path,
         warnings=warnings,
         epochs_run=run.epochs_run,
+        epochs_planned=epochs,
         epoch_seconds=run.epoch_seconds,
         seconds=time.monotonic() - started,
         stop_reason=run.stop_reason,
@@ -172,13 +176,13 @@ def train(
     )
 
 
-def _fit(trainer: Any, workdir: Path, config: TrainingConfig, has_dev: bool, plugins: list[Any]) -> None:
+def _fit(trainer: Any, workdir: Path, config: TrainingConfig, epochs: int, has_dev: bool, plugins: list[Any]) -> None:
     trainer.train(
         workdir,
         learning_rate=config.learning_rate,
         mini_batch_size=config.mini_batch_size,
         eval_batch_size=config.eval_batch_size,
-        max_epochs=config.max_epochs,
+        max_epochs=epochs,
         patience=config.patience,
         anneal_factor=config.anneal_factor,
         min_learning_rate=config.min_learning_rate,

@@ -47,9 +47,10 @@ def studio_plugins(
     on_progress: ProgressCallback | None,
     should_cancel: CancelCheck | None,
     time_limit_seconds: float | None = None,
+    planned_epochs: int | None = None,
 ) -> StudioPlugins:
     """The plugins for a run with ``config`` that began at ``started`` (time.monotonic())."""
-    run = TrainingRun(config, started)
+    run = TrainingRun(config, started, planned_epochs)
     progress = ProgressPlugin(run, on_progress)
     averaging = AveragingPlugin(run)
     ordered: list[TrainerPlugin] = [

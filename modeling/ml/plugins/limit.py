@@ -26,5 +26,5 @@ class SafetyLimitPlugin(TrainerPlugin):
     def after_training_batch(self, **kw: Any) -> None:
         if self.limit_seconds is not None and time.monotonic() - self.run.started > self.limit_seconds:
             raise TrainingTimedOut(
-                limit_seconds=self.limit_seconds, epochs_run=self.run.epochs_run, max_epochs=self.run.config.max_epochs
+                limit_seconds=self.limit_seconds, epochs_run=self.run.epochs_run, max_epochs=self.run.planned_epochs
             )

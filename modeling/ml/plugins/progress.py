@@ -67,7 +67,7 @@ class ProgressPlugin(TrainerPlugin):
         self.on_progress(
             {
                 "epoch": epoch,
-                "total_epochs": self.run.config.max_epochs,
+                "total_epochs": self.run.planned_epochs,
                 "loss": loss,
                 "dev_score": dev_score,
                 "percent": round(percent, 1),

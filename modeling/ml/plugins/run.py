@@ -16,9 +16,11 @@ class TrainingRun(TrainerPlugin):
     Attach it before the others: on ``after_evaluation`` they rely on the epoch it has just recorded.
     """
 
-    def __init__(self, config: TrainingConfig, started: float) -> None:
+    def __init__(self, config: TrainingConfig, started: float, planned_epochs: int | None = None) -> None:
         super().__init__()
         self.config = config
+        # `config.epochs_for(sentences)`: max_epochs, or more for a small project (min_steps).
+        self.planned_epochs = planned_epochs or config.max_epochs
         # time.monotonic() when `train` was called: the safety limit counts preparation too.
         self.started = started
         self.epochs_run = 0
@@ -32,7 +34,7 @@ class TrainingRun(TrainerPlugin):
 
     def fraction_done(self, epochs: float) -> float:
         """Share of the training run behind us, in epochs: the config's length, never the clock."""
-        return min(1.0, epochs / self.config.max_epochs)
+        return min(1.0, epochs / self.planned_epochs)
 
     @TrainerPlugin.hook
     def before_training_epoch(self, epoch: int, **kw: Any) -> None:
@@ -46,4 +48,4 @@ class TrainingRun(TrainerPlugin):
         self.epoch_seconds.append(round(self.last_epoch_seconds, 1))
         # These hooks run before flair's annealing plugin (attached after ours), which raises TrainingInterrupt
         # when the learning rate falls below the minimum: assume that reason until the loop tells otherwise.
-        self.stop_reason = "learning_rate" if epoch < self.config.max_epochs else "max_epochs"
+        self.stop_reason = "learning_rate" if epoch < self.planned_epochs else "max_epochs"

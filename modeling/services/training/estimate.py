@@ -87,7 +87,7 @@ class TrainingEstimate:
     train_tokens: int
     test_documents: int
     test_tokens: int
-    # Epochs planned: the config's max_epochs.
+    # Epochs planned: `config.epochs_for` the training documents (max_epochs, more for a small project).
     epochs: int
     feature_seconds: float
     # Seconds of one epoch.
@@ -153,6 +153,9 @@ def estimate_for(
         train_tokens = round(counts.pool_tokens * share)
         test_tokens = counts.pool_tokens - train_tokens
     speed = speed_of(config)
+    # A small project runs more (short) epochs to reach the config's min_steps; a document is at least one
+    # sentence, so this errs towards more epochs.
+    epochs = config.epochs_for(train_documents)
     feature_seconds = speed.feature_seconds_per_1k_tokens * train_tokens / 1000
     epoch_seconds = speed.epoch_seconds_per_1k_tokens * train_tokens / 1000
     evaluation_seconds = speed.predict_seconds_per_1k_tokens * test_tokens / 1000
@@ -161,11 +164,11 @@ def estimate_for(
         train_tokens=train_tokens,
         test_documents=test_documents,
         test_tokens=test_tokens,
-        epochs=config.max_epochs,
+        epochs=epochs,
         feature_seconds=feature_seconds,
         epoch_seconds=epoch_seconds,
         evaluation_seconds=evaluation_seconds,
-        total_seconds=feature_seconds + config.max_epochs * epoch_seconds + evaluation_seconds,
+        total_seconds=feature_seconds + epochs * epoch_seconds + evaluation_seconds,
         may_end_early=config.lr_schedule == "plateau",
     )
 

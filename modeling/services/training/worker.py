@@ -145,6 +145,7 @@ def _record_model(job, workdir, config, result, split, evaluation, documents) ->
     job.progress = {
         **job.progress,
         "epochs_run": result.epochs_run,
+        "total_epochs": result.epochs_planned,
         "stop_reason": result.stop_reason,
         "averaged_epochs": result.averaged_epochs,
     }

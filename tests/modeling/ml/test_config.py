@@ -58,3 +58,11 @@ def test_a_config_needs_embeddings():
 def test_every_field_has_a_type():
     for cls in (TrainingConfig, training_config.TransformerEmbeddingConfig):
         assert all(f.type for f in dataclasses.fields(cls))
+
+
+def test_a_small_project_trains_more_epochs_to_reach_min_steps():
+    config = dataclasses.replace(CONFIGS[DEFAULT_VERSION], max_epochs=20, mini_batch_size=8, min_steps=600)
+    assert config.epochs_for(41) == 100  # 6 batches an epoch
+    assert config.epochs_for(1) == 600
+    assert config.epochs_for(10_000) == 20  # large projects: max_epochs
+    assert dataclasses.replace(config, min_steps=0).epochs_for(41) == 20

@@ -157,7 +157,7 @@ def test_the_worker_records_a_model_of_the_split_it_trained_and_tested_on(owner,
     def fake_train(config, train, dev, workdir, on_progress, should_cancel, **kwargs):
         on_progress({"percent": 50, "epoch": 1, "total_epochs": 2, "loss": 1.5})
         return SimpleNamespace(
-            model_path=workdir / "model.pt", warnings=[], config={}, seconds=1.0, epochs_run=2,
+            model_path=workdir / "model.pt", warnings=[], config={}, seconds=1.0, epochs_run=2, epochs_planned=2,
             stop_reason="max_epochs", averaged_epochs=0,
         )  # fmt: skip
 
