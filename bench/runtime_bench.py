@@ -6,7 +6,9 @@ inference cost is that of the default config), deploys it, starts the real web s
 - raw: in-process `serving.predict` of one document at a time (docs/s);
 - sync HTTP: `POST /language/:analyze-text`, one document per request, 4 concurrent clients (docs/s);
 - SDK: `begin_recognize_custom_entities`, one document per call, 4 concurrent clients (docs/s);
-- latency of one short document through the sync endpoint (median, p99) and the SDK round trip (median).
+- latency of one short document through the sync endpoint (median, p99) and the SDK round trip (median);
+- the first call after a deploy: a second model is deployed through the authoring API while the server runs, the
+  bench waits for the background load (each web process's preloader, `modeling.serving`), then times one call.
 Prints one JSON line. Usage: python bench/runtime_bench.py [--documents 200] [--seconds 20]
 """
 
@@ -99,6 +101,11 @@ def main() -> None:
         config=config.as_dict(), trained_at=timezone.now(),
     )  # fmt: skip
     deployment_deploy(user=user, project=project, name="prod", model_label="m1")
+    # The same files under another model id, deployed while the server runs: no process has it loaded yet.
+    fresh = TrainedModel.objects.create(
+        project=project, label="m2", model_id="bench-m2", path="bench/m1", training_config_version=config.version,
+        config=config.as_dict(), trained_at=timezone.now(),
+    )  # fmt: skip
 
     lines = [
         line
@@ -108,6 +115,11 @@ def main() -> None:
     ]
     documents = lines[: args.documents]
     short = "The Mad Capsule Markets played in Tokyo with Kojima Minoru ."
+
+    started = time.monotonic()
+    serving.loaded(fresh, model_file(fresh))  # how long one load takes here, to know how long to wait below
+    load_seconds = time.monotonic() - started
+    serving.forget(fresh.model_id)
 
     # Raw: in-process, one document per call, after a warm-up.
     serving.predict(model, documents[:5], file=model_file(model))
@@ -134,12 +146,12 @@ def main() -> None:
             except OSError:
                 time.sleep(0.2)
 
-        def sync_call(text: str) -> dict:
+        def sync_call(text: str, deployment: str = "prod") -> dict:
             body = json.dumps(
                 {
                     "kind": "CustomEntityRecognition",
                     "analysisInput": {"documents": [{"id": "1", "text": text}]},
-                    "parameters": {"projectName": "bench", "deploymentName": "prod"},
+                    "parameters": {"projectName": "bench", "deploymentName": deployment},
                 }
             ).encode()
             request = urllib.request.Request(
@@ -185,6 +197,19 @@ def main() -> None:
             t = time.perf_counter()
             sdk_call(0, short)
             round_trips.append(time.perf_counter() - t)
+
+        # Deploy m2 as "fresh" over HTTP, wait for the background loads (the process that deployed starts at once,
+        # the other one's preloader within POLL_SECONDS), then time the first call (either process may answer).
+        request = urllib.request.Request(
+            f"{endpoint}/language/authoring/analyze-text/projects/bench/deployments/fresh?api-version=2023-04-01",
+            data=json.dumps({"trainedModelLabel": "m2"}).encode(), method="PUT",
+            headers={"Content-Type": "application/json", "Ocp-Apim-Subscription-Key": key},
+        )  # fmt: skip
+        urllib.request.urlopen(request, timeout=60).close()
+        time.sleep(serving.POLL_SECONDS + 2 * load_seconds + 1)
+        t = time.perf_counter()
+        sync_call(short, "fresh")
+        first_call_after_deploy = time.perf_counter() - t
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -205,6 +230,8 @@ def main() -> None:
                 "latency_short_p99_ms": round(1000 * percentile(latencies, 0.99), 1),
                 "sdk_round_trip_median_s": round(statistics.median(round_trips), 3),
                 "sdk_round_trip_max_s": round(max(round_trips), 3),
+                "model_load_seconds": round(load_seconds, 2),
+                "first_call_after_deploy_seconds": round(first_call_after_deploy, 3),
                 "failures": len(sync_failures) + len(sdk_failures),
                 "bench_model_train_seconds": round(train_seconds, 1),
             }

@@ -21,6 +21,9 @@ MAX_SHARE_RATIO = 2.0
 MIN_TEST_SHARE = 0.05
 # A pair of types is "often confused" when this share of one type's test labels was predicted as the other.
 MIN_CONFUSION_SHARE = 0.10
+# A model whose micro recall or micro F1 on the test set is below this finds almost nothing: not worth deploying.
+# The one home of this rule; the models, overview, deploy form and deployments pages all ask `finds_almost_nothing`.
+MIN_USEFUL_SCORE = 0.30
 
 WARNING = "warning"
 INFO = "info"
@@ -30,7 +33,9 @@ INFO = "info"
 class Guidance:
     """One piece of advice: what was found (`message`) and what to do about it (`advice`)."""
 
-    kind: str  # few_training_labels | no_test_labels | missing_from_test | small_test_set | imbalance | confused
+    # finds_almost_nothing | few_training_labels | no_test_labels | missing_from_test | small_test_set | imbalance
+    # | confused
+    kind: str
     severity: str  # "warning" (scores are unreliable or a type is weak) or "info" (worth a look)
     title: str
     message: str
@@ -43,12 +48,44 @@ def model_guidance(evaluation: dict[str, Any], label_counts: dict[str, dict[str,
     train, test = _counts(label_counts, "train"), _counts(label_counts, "test")
     categories = _categories(evaluation, train, test)
     items = [
+        *low_scores(evaluation),  # the most severe: first
         *few_training_labels(categories, train),
         *evaluation_coverage(categories, train, test),
         *imbalanced_types(categories, train, test),
         *confused_types(evaluation.get("confusionMatrix") or {}),
     ]
     return sorted(items, key=lambda item: item.severity != WARNING)
+
+
+def finds_almost_nothing(evaluation: dict[str, Any]) -> bool:
+    """Whether the model's micro recall or micro F1 is under `MIN_USEFUL_SCORE` on a test set that has labels.
+
+    Without test labels the scores measure nothing (`evaluation_coverage` says so instead)."""
+    if "microF1" not in evaluation or not _expected_labels(evaluation):
+        return False
+    return evaluation["microRecall"] < MIN_USEFUL_SCORE or evaluation["microF1"] < MIN_USEFUL_SCORE
+
+
+def low_scores(evaluation: dict[str, Any]) -> list[Guidance]:
+    """A model that finds almost nothing (see `finds_almost_nothing`), with what to do about it."""
+    if not finds_almost_nothing(evaluation):
+        return []
+    recall, precision, f1 = evaluation["microRecall"], evaluation["microPrecision"], evaluation["microF1"]
+    expected = _expected_labels(evaluation)
+    found = sum(int(scores.get("truePositiveCount", 0)) for scores in (evaluation.get("entities") or {}).values())
+    return [
+        Guidance(
+            kind="finds_almost_nothing",
+            severity=WARNING,
+            title="The model finds almost nothing",
+            message=f"It found {found} of the {expected} labeled entities in the test set (recall {recall:.1%}, "
+            f"precision {precision:.1%}, F1 {f1:.1%}); below {MIN_USEFUL_SCORE:.0%}, it is not worth deploying.",
+            advice=f"Label more documents (at least {MIN_TRAINING_LABELS} labels of each type, more for hard types); "
+            "check that the "
+            "Train documents have labels of every type; train longer or with the default configuration; and check "
+            "that the Test labels follow the same guidelines as the Train labels.",
+        )
+    ]
 
 
 def few_training_labels(categories: list[str], train: dict[str, int]) -> list[Guidance]:
@@ -183,6 +220,14 @@ def confused_types(matrix: dict[str, dict[str, dict[str, float]]]) -> list[Guida
             )
         )
     return [item for _, item in sorted(items, key=lambda pair: (-pair[0], pair[1].categories))]
+
+
+def _expected_labels(evaluation: dict[str, Any]) -> int:
+    """Labeled entities in the test set: each was found (true positive) or missed (false negative)."""
+    return sum(
+        int(scores.get("truePositiveCount", 0)) + int(scores.get("falseNegativeCount", 0))
+        for scores in (evaluation.get("entities") or {}).values()
+    )
 
 
 def _counts(label_counts: dict[str, Any], side: str) -> dict[str, int]:

@@ -26,5 +26,6 @@ urlpatterns = [
     path(f"{D}/deploy/", deployments.deployment_deploy, name="deployment-deploy"),
     path(f"{D}/swap/", deployments.deployment_swap, name="deployment-swap"),
     path(f"{D}/test/", deployments.deployment_test, name="deployment-test"),
+    path(f"{D}/status.json", deployments.deployment_status, name="deployment-status"),
     path(f"{D}/<str:deployment_name>/delete/", deployments.deployment_delete, name="deployment-delete"),
 ]

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET
 
 from modeling import config as configs
 from modeling import selectors
-from modeling.guidance import model_guidance
+from modeling.guidance import finds_almost_nothing, model_guidance
 from modeling.services import models as model_services
 from modeling.views import presenters
 from projects import selectors as project_selectors
@@ -27,6 +27,7 @@ def _render_tab(request, project, model, tab: str, template: str, **context):
         model=model,
         tab=tab,
         has_evaluation=bool(model.evaluation),
+        weak=finds_almost_nothing(model.evaluation),
         **context,
     )
 

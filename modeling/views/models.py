@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from modeling import config as configs
 from modeling import selectors
+from modeling.guidance import finds_almost_nothing
 from modeling.services import models as model_services
 from modeling.views import presenters
 from projects import selectors as project_selectors
@@ -29,6 +30,7 @@ def model_list(request, project_name: str):
         {
             "model": model,
             "micro": presenters.micro(model.evaluation),
+            "weak": finds_almost_nothing(model.evaluation),
             "duration": presenters.duration(model.training_seconds),
             "config": configs.CONFIGS.get(model.training_config_version),
         }

@@ -160,6 +160,10 @@ REST_FRAMEWORK = {
 # Training length is set by each config (epochs), never by the clock. This is only a safety net: a run
 # still going after this many seconds fails with a message saying how many of its epochs ran. It stays
 # below the task timeout so the job fails cleanly instead of being killed.
+# Web processes load deployed models in the background (after a deploy or swap, and by polling), so the
+# first call after a deployment is as fast as a warm one. Off: each process loads a model on first use.
+STUDIO_PRELOAD_MODELS = env_bool("STUDIO_PRELOAD_MODELS", True)
+
 _TASK_TIMEOUT = int(os.environ.get("STUDIO_TASK_TIMEOUT", str(3 * 3600)))
 STUDIO_TRAINING_TIME_LIMIT = int(os.environ.get("STUDIO_TRAINING_TIME_LIMIT", str(_TASK_TIMEOUT - 1800)))
 

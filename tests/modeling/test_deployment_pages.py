@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -14,7 +15,7 @@ from modeling.models import Deployment
 from modeling.services.deployments import deployment_deploy
 from projects.services.api_keys import api_key_create
 from studio.limits import RUNTIME_CHARACTERS_MAX
-from tests.modeling.test_pages import Team, make_model, make_team, messages_of, url
+from tests.modeling.test_pages import Team, evaluation_documents, make_model, make_team, messages_of, url
 
 TEXT = "This loan agreement is made between Acme Bank and Wei Zhang for $5,000."
 EMOJI_TEXT = "😀😀 Wei Zhang agrees to repay $1,200 to Contoso Finance 😀 in monthly installments."
@@ -288,3 +289,99 @@ def test_bad_test_input_gets_a_clear_error(served, data, message):
 def test_crlf_line_breaks_from_the_browser_count_once(served):
     response = run_test(served, text="Acme Bank lends $5,000\r\nto Wei Zhang.")
     assert "".join(f.text for f in response.context["result"]["fragments"]) == "Acme Bank lends $5,000\nto Wei Zhang."
+
+
+# ------------------------------------------------------------------------------------------------ a useless model
+
+
+@pytest.fixture
+def weak(team) -> Team:
+    """Model m1 (F1 83 %) and model weak, which found none of the test labels; weak deployed as prod."""
+    make_model(team.project, "m1")
+    missed = [{**d, "predicted": []} for d in evaluation_documents(team.project)]
+    make_model(team.project, "weak", missed)
+    deployment_deploy(user=team.owner, project=team.project, name="prod", model_label="weak")
+    return team
+
+
+def row_of(page: str, deployment: str) -> str:
+    start = page.index(f'<tr data-deployment="{deployment}">')
+    return page[start : page.index("</tr>", start)]
+
+
+def test_the_list_and_the_deploy_form_say_a_model_finds_almost_nothing(weak):
+    page = page_of(weak.client("owner").get(url(weak, "deployments/")))
+    row = row_of(page, "prod")
+    assert '<span class="m-f1-pill m-f1-weak"' in row and ">0.0%</span>" in row
+    assert '<a class="m-weak-note" href="/projects/loans/models/weak/#guidance">finds almost nothing</a>' in row
+    assert '<option value="weak">weak — F1 0.0% — finds almost nothing</option>' in page
+    assert re.search(r'<option value="m1">m1 — F1 \d+\.\d%</option>', page)
+    # The form warns about the chosen model (the newest, weak, unless chosen otherwise; the script follows the choice).
+    assert page.count("data-model-warning=") == 1
+    assert '<p class="m-weak-warning" data-model-warning="weak">' in page
+    assert "<strong>weak finds almost nothing</strong> (F1 0.0%, recall 0.0%)" in page
+    assert 'href="/projects/loans/models/weak/#guidance">What to do</a>' in page
+
+
+def test_a_good_model_gets_no_warning(weak):
+    deployment_deploy(user=weak.owner, project=weak.project, name="prod", model_label="m1")
+    page = page_of(weak.client("owner").get(url(weak, "deployments/")))
+    row = row_of(page, "prod")
+    assert '<span class="m-f1-pill" title=' in row and "m-f1-weak" not in row
+    assert "finds almost nothing" not in row
+
+
+def test_redeploying_with_a_useless_model_warns_before_the_confirmation(weak):
+    deployment_deploy(user=weak.owner, project=weak.project, name="prod", model_label="m1")
+    page = page_of(weak.client("owner").post(url(weak, "deployments/deploy/"), {"name": "prod", "model": "weak"}))
+    assert "Redeploy “prod”?" in page
+    assert "<strong>weak finds almost nothing</strong> (F1 0.0%, recall 0.0%): callers of “prod”" in page
+
+
+def test_the_models_list_and_the_overview_say_it_too(weak):
+    client = weak.client("viewer")
+    models = page_of(client.get(url(weak, "models/")))
+    assert models.count("finds almost nothing") == 1
+    assert '<a class="m-weak-note" href="/projects/loans/models/weak/#guidance">finds almost nothing</a>' in models
+    overview = page_of(client.get(url(weak, "models/weak/")))
+    assert 'href="/projects/loans/models/weak/#guidance">Finds almost nothing</a></h1>' in overview
+    kinds = re.findall(r'data-kind="(\w+)"', overview)
+    assert kinds[0] == "finds_almost_nothing"  # the first, most severe item of the guidance
+    assert "The model finds almost nothing" in overview and "m-score-weak" in overview
+    assert "finds almost nothing" not in page_of(client.get(url(weak, "models/m1/"))).lower()
+
+
+# ------------------------------------------------------------------------------------------------ loading
+
+
+def test_the_status_says_whether_each_model_is_loaded_in_this_process(served, deploy_tiny):
+    from modeling import serving
+    from modeling.models import TrainedModel
+
+    model = TrainedModel.objects.get(project=served.project, label="m1")
+    serving.forget(model.model_id)
+    status = served.client("viewer").get(url(served, "deployments/status.json")).json()
+    assert status == {
+        "deployments": [
+            {
+                "name": "prod",
+                "model": "m1",
+                "state": "notLoaded",
+                "badge": "Loads on first call",
+                "notice": "Model m1 is not loaded in this server process yet: the first test loads it, which takes "
+                "a few seconds.",
+            }
+        ]
+    }
+    page = page_of(served.client("viewer").get(url(served, "deployments/")))
+    assert 'data-load-state="notLoaded"' in page and "the first test loads it" in page
+    assert run_test(served).status_code == 200  # loads it
+    [status] = served.client("viewer").get(url(served, "deployments/status.json")).json()["deployments"]
+    assert (status["state"], status["badge"], status["notice"]) == ("ready", "Ready", "")
+    page = page_of(served.client("viewer").get(url(served, "deployments/")))
+    assert 'data-load-state="ready"' in page and "data-load-notice hidden" in page
+
+
+def test_the_status_is_for_members_only(served):
+    assert served.client("outsider").get(url(served, "deployments/status.json")).status_code == 404
+    assert Client().get(url(served, "deployments/status.json")).status_code == 302

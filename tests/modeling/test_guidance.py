@@ -6,10 +6,13 @@ import pytest
 
 from modeling.guidance import (
     MIN_TRAINING_LABELS,
+    MIN_USEFUL_SCORE,
     confused_types,
     evaluation_coverage,
     few_training_labels,
+    finds_almost_nothing,
     imbalanced_types,
+    low_scores,
     model_guidance,
 )
 from modeling.ml.evaluation import evaluate
@@ -108,3 +111,54 @@ def test_model_guidance_puts_warnings_first():
     assert kinds(items) == ["few_training_labels", "imbalance"]
     assert [i.severity for i in items] == ["warning", "info"]
     assert items[0].categories == items[1].categories == ("Date",)
+
+
+# ------------------------------------------------------------------------------------------------ a useless model
+
+
+def scores(recall: float, f1: float, *, found: int = 3, missed: int = 7) -> dict:
+    return {
+        "microRecall": recall,
+        "microF1": f1,
+        "microPrecision": 0.5,
+        "entities": {"Name": {"truePositiveCount": found, "falseNegativeCount": missed}},
+    }
+
+
+@pytest.mark.parametrize(
+    "recall,f1,warned",
+    [
+        (0.30, 0.30, False),  # at the threshold: not flagged
+        (0.2999, 0.50, True),  # finds too few of the labels
+        (0.50, 0.2999, True),  # or finds them among too many wrong ones
+        (0.0, 0.0, True),
+        (0.90, 0.90, False),
+    ],
+)
+def test_a_model_under_30_percent_recall_or_f1_finds_almost_nothing(recall, f1, warned):
+    assert MIN_USEFUL_SCORE == 0.30
+    assert finds_almost_nothing(scores(recall, f1)) is warned
+    assert kinds(low_scores(scores(recall, f1))) == (["finds_almost_nothing"] if warned else [])
+
+
+def test_the_first_model_of_issue_10_is_flagged_first_with_what_to_do():
+    # Micro P 0.143, R 0.026, F1 0.043 (the sample project, manual split), with one confusion on top.
+    # 38 Name documents: 2 found. 38 Date documents: 12 predicted as Name, 14 missed, 12 with a spurious Date.
+    expected = [[(0, 4, "Name")]] * 38 + [[(5, 9, "Date")]] * 38
+    predicted = [[(0, 4, "Name")]] * 2 + [[]] * 36 + [[(5, 9, "Name")]] * 12 + [[]] * 14 + [[(20, 24, "Date")]] * 12
+    evaluation = evaluate(expected, predicted, ["Name", "Date"])
+    items = model_guidance(evaluation, counts({"Name": 40, "Date": 40}, {"Name": 38, "Date": 38}))
+    assert items[0].kind == "finds_almost_nothing" and items[0].severity == "warning"
+    assert items[0].title == "The model finds almost nothing"
+    assert items[0].message.startswith("It found 2 of the 76 labeled entities in the test set (recall 2.6%")
+    for hint in ("Label more documents", "labels of every type", "train longer", "default configuration", "Test"):
+        assert hint in items[0].advice
+    assert "confused" in kinds(items[1:])
+
+
+def test_scores_without_test_labels_are_not_called_useless():
+    # Nothing to find: the scores measure nothing, and `no_test_labels` says so instead.
+    assert not finds_almost_nothing(scores(0.0, 0.0, found=0, missed=0))
+    assert not finds_almost_nothing({})  # no evaluation (interrupted)
+    items = model_guidance(scores(0.0, 0.0, found=0, missed=0), counts({"Name": 40}, {}))
+    assert kinds(items) == ["no_test_labels"]

@@ -113,6 +113,7 @@ def test_pages_do_not_write(owner, studio):
         f"{base}/models/m1/confusion-matrix/",
         f"{base}/models/m1/test-set/",
         f"{base}/deployments/",
+        f"{base}/deployments/status.json",
         f"/api/projects/loans/documents/{document.pk}",
         f"/api/projects/loans/documents/{document.pk}/labels",
     ]

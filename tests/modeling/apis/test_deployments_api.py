@@ -101,3 +101,23 @@ def test_only_owners_deploy(api, project, make_api, role):
     deploy(api, "production", "m1")
     assert other.delete("/projects/loans/deployments/production").status_code == 403
     assert other.get("/projects/loans/deployments/production").status_code == 200
+
+
+def test_a_deploy_over_the_api_loads_the_model_after_the_commit(
+    api, project, monkeypatch, django_capture_on_commit_callbacks
+):
+    loads = []
+    monkeypatch.setattr(
+        "modeling.serving.load_in_background", lambda model, file: loads.append((model.model_id, file.name))
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert deploy(api, "production", "m1").status_code == 202
+        assert loads == []  # not before the commit
+    assert loads == [("m1-id", "model.pt")]
+    with django_capture_on_commit_callbacks(execute=True):
+        deploy(api, "staging", "m2")
+        api.post(
+            "/projects/loans/deployments/:swap",
+            {"firstDeploymentName": "production", "secondDeploymentName": "staging"},
+        )
+    assert loads[1:] == [("m2-id", "model.pt"), ("m2-id", "model.pt"), ("m1-id", "model.pt")]
