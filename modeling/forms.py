@@ -1,8 +1,12 @@
-"""The train form: it parses what the owner chose into `training_job_start`'s arguments. Whether the project can
+"""The train form and the deployment test panel's form.
+
+The train form parses what the owner chose into `training_job_start`'s arguments. Whether the project can
 be trained (labels, a running job, the model limit, documents on both sides of the split) is the service's to
 decide; its errors reach the page."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django import forms
 
@@ -12,6 +16,8 @@ from studio import limits
 from studio.exceptions import ApplicationError
 
 NEW, OVERWRITE = "new", "overwrite"
+# The test panel counts characters like the runtime (code points) and never reads more of a file than could fit.
+MAX_UPLOAD_BYTES = 4 * limits.RUNTIME_CHARACTERS_MAX + 3
 DEFAULT_TRAIN_PERCENT = EvaluationOptions().training_percent
 
 
@@ -111,3 +117,50 @@ class TrainForm(forms.Form):
         if self.cleaned_data["split"] == MANUAL:
             return EvaluationOptions(kind=MANUAL)
         return EvaluationOptions(kind=PERCENTAGE, training_percent=self._percentages()[0])
+
+
+class DeploymentTestForm(forms.Form):
+    """What the test panel sends: a deployment, a language and one text, pasted or from a UTF-8 `.txt` file."""
+
+    deployment = forms.ChoiceField(label="Deployment")
+    language = forms.CharField(max_length=20, required=False, label="Language")
+    text = forms.CharField(required=False, strip=False, label="Text", widget=forms.Textarea)
+    file = forms.FileField(required=False, label="Or upload a .txt file")
+
+    def __init__(self, *args, deployments: list[str], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["deployment"].choices = [(name, name) for name in deployments]
+
+    def clean_file(self) -> str | None:
+        upload = self.cleaned_data.get("file")
+        if not upload:
+            return None
+        if not upload.name.lower().endswith(".txt"):
+            raise forms.ValidationError(f"'{upload.name}' is not a .txt file; upload plain text saved as UTF-8.")
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(
+                f"'{upload.name}' is too large; the limit is {limits.RUNTIME_CHARACTERS_MAX:,} characters."
+            )
+        try:
+            return upload.read().decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise forms.ValidationError(
+                f"'{upload.name}' is not UTF-8 text; save it with UTF-8 encoding and upload it again."
+            ) from None
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        uploaded = data.get("file")
+        # Browsers send a textarea's line breaks as CRLF; the person typed (and counts) one character each.
+        text = uploaded if uploaded is not None else (data.get("text") or "").replace("\r\n", "\n")
+        field = "text" if uploaded is None else "file"
+        if not text.strip():
+            empty = "Paste some text or upload a .txt file to test." if uploaded is None else "The file holds no text."
+            if "file" not in self.errors:
+                self.add_error(field, empty)
+        elif len(text) > limits.RUNTIME_CHARACTERS_MAX:
+            self.add_error(
+                field, f"The text has {len(text):,} characters; the limit is {limits.RUNTIME_CHARACTERS_MAX:,}."
+            )
+        data["document"] = text
+        return data

@@ -5,17 +5,17 @@ shows the API's answer) and how to call a deployment from code."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from modeling import selectors
+from modeling import forms, selectors
 from modeling.apis.runtime import responses as runtime_responses
+from modeling.guidance import finds_almost_nothing
 from modeling.services import deployments as deployment_services
 from modeling.services import runtime
 from modeling.views import presenters
@@ -28,109 +28,8 @@ from studio.exceptions import ApplicationError
 API_VERSION = "2023-04-01"
 CONFIRMED = "yes"
 TEST_DOCUMENT_ID = "1"
-# The panel counts characters like the runtime (code points) and never reads more of a file than could fit.
-MAX_UPLOAD_BYTES = 4 * limits.RUNTIME_CHARACTERS_MAX + 3
 # The panel shows offsets in code points, as a client asking for UnicodeCodePoint gets them.
 TEST_INDEX_TYPE = "UnicodeCodePoint"
-
-
-class DeploymentTestForm(forms.Form):
-    """What the test panel sends: a deployment, a language and one text, pasted or from a UTF-8 `.txt` file."""
-
-    deployment = forms.ChoiceField(label="Deployment")
-    language = forms.CharField(max_length=20, required=False, label="Language")
-    text = forms.CharField(required=False, strip=False, label="Text", widget=forms.Textarea)
-    file = forms.FileField(required=False, label="Or upload a .txt file")
-
-    def __init__(self, *args, deployments: list[str], **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["deployment"].choices = [(name, name) for name in deployments]
-
-    def clean_file(self) -> str | None:
-        upload = self.cleaned_data.get("file")
-        if not upload:
-            return None
-        if not upload.name.lower().endswith(".txt"):
-            raise forms.ValidationError(f"'{upload.name}' is not a .txt file; upload plain text saved as UTF-8.")
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(
-                f"'{upload.name}' is too large; the limit is {limits.RUNTIME_CHARACTERS_MAX:,} characters."
-            )
-        try:
-            return upload.read().decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise forms.ValidationError(
-                f"'{upload.name}' is not UTF-8 text; save it with UTF-8 encoding and upload it again."
-            ) from None
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        uploaded = data.get("file")
-        # Browsers send a textarea's line breaks as CRLF; the person typed (and counts) one character each.
-        text = uploaded if uploaded is not None else (data.get("text") or "").replace("\r\n", "\n")
-        field = "text" if uploaded is None else "file"
-        if not text.strip():
-            empty = "Paste some text or upload a .txt file to test." if uploaded is None else "The file holds no text."
-            if "file" not in self.errors:
-                self.add_error(field, empty)
-        elif len(text) > limits.RUNTIME_CHARACTERS_MAX:
-            self.add_error(
-                field, f"The text has {len(text):,} characters; the limit is {limits.RUNTIME_CHARACTERS_MAX:,}."
-            )
-        data["document"] = text
-        return data
-
-
-@dataclass
-class Fragment:
-    """A run of the tested text: plain, or one predicted entity (the template escapes `text`)."""
-
-    text: str
-    category: str | None = None
-    color: str = presenters.DEFAULT_COLOR
-    confidence: str = ""
-
-
-@dataclass
-class EntityRow:
-    """A predicted entity as the panel's table shows it: code-point offset and length."""
-
-    text: str
-    category: str
-    offset: int
-    length: int
-    color: str
-    confidence: str
-
-
-def _entity_rows(text: str, entities: list[runtime.Entity], colors: dict[str, str]) -> list[EntityRow]:
-    return [
-        EntityRow(
-            text=text[e.start : e.end],
-            category=e.category,
-            offset=e.start,
-            length=e.end - e.start,
-            color=colors.get(e.category, presenters.DEFAULT_COLOR),
-            confidence=presenters.percent(e.confidence),
-        )
-        for e in entities
-    ]
-
-
-def _fragments(text: str, rows: list[EntityRow]) -> list[Fragment]:
-    """The text cut at the entities; an entity overlapping an earlier one stays in the table only."""
-    fragments, position = [], 0
-    for row in sorted(rows, key=lambda r: (r.offset, -r.length)):
-        start, end = row.offset, row.offset + row.length
-        if start < position or end > len(text):
-            continue
-        if start > position:
-            fragments.append(Fragment(text[position:start]))
-        fragments.append(Fragment(text[start:end], row.category, row.color, row.confidence))
-        position = end
-    if position < len(text):
-        fragments.append(Fragment(text[position:]))
-    return fragments
 
 
 def _test_result(
@@ -138,13 +37,13 @@ def _test_result(
 ) -> dict[str, Any]:
     """What the Result tab shows, and the JSON tab: what `POST /language/:analyze-text` answers for this text."""
     colors = dict(project.entity_types.values_list("name", "color"))
-    rows = _entity_rows(document.text, entities, colors)
+    rows = presenters.test_entity_rows(document.text, entities, colors)
     task = runtime.RuntimeTask("", project.name, deployment.name, TEST_INDEX_TYPE)
     analysis = runtime.Analysis(documents=[runtime.DocumentEntities(document.id, entities)], errors=[])
     answer = runtime_responses.analyze_text_results(task, [document], analysis)
     return {
         "deployment": deployment.name,
-        "fragments": _fragments(document.text, rows),
+        "fragments": presenters.fragments(document.text, rows),
         "entities": rows,
         "json": json.dumps(answer, indent=2, ensure_ascii=False),
     }
@@ -154,29 +53,56 @@ def _deployments(project):
     return selectors.deployment_list(project=project)
 
 
+def _load_state(deployment) -> dict[str, str]:
+    """The deployment's model in this server process, as the list's badge and the test panel's note say it."""
+    state = deployment_services.deployment_load_state(deployment)
+    model = deployment.trained_model.label
+    return {
+        "state": state,
+        "badge": presenters.LOAD_BADGES[state],
+        "notice": presenters.LOAD_NOTICES[state].format(model=model),
+    }
+
+
 def _render_page(request, project, *, status: int = 200, deploy: dict | None = None, test_form=None, **context):
     """The deployments page; `deploy` refills the deploy form, `test_form` and `result` fill the test panel."""
+    deploy = deploy or {}
     deployments = list(_deployments(project))
     names = [d.name for d in deployments]
     models = list(selectors.trained_model_list(project=project))
     if test_form is None:
         chosen = request.GET.get("deployment")
-        test_form = DeploymentTestForm(
+        test_form = forms.DeploymentTestForm(
             deployments=names, initial={"deployment": chosen if chosen in names else None, "language": project.language}
         )
     chosen = test_form["deployment"].value() or (names[0] if names else "")
+    labels = [m.label for m in models]
+    rows = [
+        {
+            "deployment": d,
+            "model": d.trained_model,
+            "micro": presenters.micro(d.trained_model.evaluation),
+            "weak": finds_almost_nothing(d.trained_model.evaluation),
+            "load": _load_state(d),
+        }
+        for d in deployments
+    ]
+    load_states = {row["deployment"].name: row["load"] for row in rows}
     return render_project(
         request,
         "modeling/deployment_list.html",
         project,
         active="deployments",
         status=status,
-        rows=[
-            {"deployment": d, "model": d.trained_model, "micro": presenters.micro(d.trained_model.evaluation)}
-            for d in deployments
+        rows=rows,
+        models=[
+            {"model": m, "micro": presenters.micro(m.evaluation), "weak": finds_almost_nothing(m.evaluation)}
+            for m in models
         ],
-        models=[{"model": m, "micro": presenters.micro(m.evaluation)} for m in models],
-        deploy=deploy or {},
+        deploy=deploy,
+        selected_model=deploy.get("model") if deploy.get("model") in labels else next(iter(labels), ""),
+        load_states=load_states,
+        test_load=load_states.get(chosen, {}),
         deployed_models={d.name: d.trained_model.label for d in deployments},
         deployments_max=limits.DEPLOYMENTS_MAX,
         at_limit=len(deployments) >= limits.DEPLOYMENTS_MAX,
@@ -198,6 +124,20 @@ def deployment_list(request, project_name: str):
 
 
 @login_required
+@require_GET
+def deployment_status(request, project_name: str):
+    """Whether each deployment's model is loaded in the server process that answers, for the page to poll."""
+    project = project_selectors.project_get(user=request.user, name=project_name)
+    return JsonResponse(
+        {
+            "deployments": [
+                {"name": d.name, "model": d.trained_model.label, **_load_state(d)} for d in _deployments(project)
+            ]
+        }
+    )
+
+
+@login_required
 @require_POST
 def deployment_deploy(request, project_name: str):
     """Deploys a model under a name; a name that already serves a model is only reassigned once confirmed."""
@@ -215,6 +155,8 @@ def deployment_deploy(request, project_name: str):
                 kind="deploy",
                 current=current,
                 model=model,
+                micro=presenters.micro(model.evaluation),
+                weak=finds_almost_nothing(model.evaluation),
             )
     try:
         deployment_services.deployment_deploy(user=request.user, project=project, name=name, model_label=label)
@@ -276,7 +218,7 @@ def deployment_test(request, project_name: str):
     """Predicts the chosen deployment's entities in one text, with the service the runtime API uses."""
     project = project_selectors.project_get(user=request.user, name=project_name)
     names = list(project.deployments.values_list("name", flat=True))
-    form = DeploymentTestForm(*form_data(request, files=True), deployments=names)
+    form = forms.DeploymentTestForm(*form_data(request, files=True), deployments=names)
     if not form.is_valid():
         return _render_page(request, project, status=400, test_form=form)
     text = form.cleaned_data["document"]
@@ -288,5 +230,5 @@ def deployment_test(request, project_name: str):
         messages.error(request, error.message)
         return _render_page(request, project, status=error.status, test_form=form)
     # The text box shows the text that ran (an uploaded file's, too), ready to edit and run again.
-    form = DeploymentTestForm(deployments=names, initial={**form.cleaned_data, "text": text, "file": None})
+    form = forms.DeploymentTestForm(deployments=names, initial={**form.cleaned_data, "text": text, "file": None})
     return _render_page(request, project, test_form=form, result=_test_result(project, deployment, document, entities))

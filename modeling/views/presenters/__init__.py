@@ -4,12 +4,15 @@
 - `jobs`: the training jobs list and a job's page;
 - `scores`: a model's overview and entity types tabs (and the models and deployments lists' scores);
 - `confusion`: the confusion matrix tab;
-- `test_set`: the test set tab, scored by `modeling.ml.evaluation.match_spans`.
+- `test_set`: the test set tab, scored by `modeling.ml.evaluation.match_spans`;
+- `deployments`: the deployments page's load states and its test panel's result.
 
 Views call them as ``presenters.<name>``; the names are gathered here.
 """
 
 from modeling.views.presenters.confusion import MatrixCell, MatrixRow, confusion_rows
+from modeling.views.presenters.deployments import LOAD_BADGES, LOAD_NOTICES, Fragment, fragments
+from modeling.views.presenters.deployments import entity_rows as test_entity_rows
 from modeling.views.presenters.formatting import DEFAULT_COLOR, duration, number, percent
 from modeling.views.presenters.jobs import STATUS_LABELS, JobRow, job_is_active, job_rows, job_seconds
 from modeling.views.presenters.scores import (
@@ -23,6 +26,11 @@ from modeling.views.presenters.scores import (
 from modeling.views.presenters.test_set import DocumentComparison, SpanRow, compare_document, context
 
 __all__ = [
+    "LOAD_BADGES",
+    "LOAD_NOTICES",
+    "Fragment",
+    "fragments",
+    "test_entity_rows",
     "DEFAULT_COLOR",
     "STATUS_LABELS",
     "DocumentComparison",
