@@ -61,7 +61,7 @@ class TrainForm(forms.Form):
         self.fields["overwrite_label"].choices = [("", "Choose a model…"), *((x, x) for x in existing_labels)]
         self.fields["config_version"].choices = [
             (version, f"{version} (default)" if version == configs.DEFAULT_VERSION else version)
-            for version in configs.CONFIGS
+            for version in configs.OFFERED
         ]
         if not existing_labels:
             self.fields["target"].disabled = True

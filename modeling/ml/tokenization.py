@@ -79,6 +79,8 @@ def _split_chunk(text: str, start: int, end: int) -> list[Token]:
         run_start = hi - 1
         while run_start - 1 > lo and text[run_start - 1] == text[hi - 1]:
             run_start -= 1  # "!!!" and "..." stay one token
+        if text[run_start:hi] == ".." and _keeps_final(text[lo : run_start + 1]):
+            run_start += 1  # "K.K.." ends a sentence with an abbreviation: "K.K." then "."
         tail.insert(0, Token(run_start, hi))
         hi = run_start
     core = text[lo:hi]

@@ -32,8 +32,10 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 MODEL_FILE = "model.pt"
-# The reloaded model must tag this many training documents exactly as the trained one did.
+# The reloaded model must tag the first training documents exactly as the trained one did: up to this many
+# documents and about this many characters (a reload fault shows on any text; long documents only cost time).
 _RELOAD_CHECK_DOCUMENTS = 20
+_RELOAD_CHECK_CHARACTERS = 4_000
 
 
 @dataclass(frozen=True)
@@ -259,7 +261,11 @@ def _check_reloaded(tagger: Any, model_path: Path, docs: Sequence[LabeledDocumen
     """
     from modeling.ml.inference import load_tagger, predict_spans
 
-    texts = [doc.text for doc in docs[:_RELOAD_CHECK_DOCUMENTS]]
+    texts: list[str] = []
+    for doc in docs[:_RELOAD_CHECK_DOCUMENTS]:
+        if texts and sum(map(len, texts)) + len(doc.text) > _RELOAD_CHECK_CHARACTERS:
+            break
+        texts.append(doc.text)
     tagger.eval()  # no dropout: both models must be deterministic here
     before = [[span[:3] for span in spans] for spans in predict_spans(tagger, texts, config)]
     after = [[span[:3] for span in spans] for spans in predict_spans(load_tagger(model_path), texts, config)]

@@ -77,8 +77,8 @@ def training_start(request, project_name: str):
         allowed=True,
         form=form,
         configs=[
-            {"version": v, "description": c.description, "default": v == configs.DEFAULT_VERSION}
-            for v, c in configs.CONFIGS.items()
+            {"version": v, "description": configs.CONFIGS[v].description, "default": v == configs.DEFAULT_VERSION}
+            for v in configs.OFFERED
         ],
         distribution=distribution,
         existing=existing,
@@ -203,7 +203,8 @@ def _estimate_texts(project) -> dict[str, dict]:
     "percentage": {"80": text, ...}}}; the page's script shows the one chosen. One count of the documents."""
     counts = estimates.document_counts(project=project)
     texts = {}
-    for version, config in configs.CONFIGS.items():
+    for version in configs.OFFERED:
+        config = configs.CONFIGS[version]
 
         def text(evaluation: EvaluationOptions, config=config) -> str:
             return _estimate_text(estimates.estimate_for(counts=counts, config=config, evaluation=evaluation))

@@ -164,7 +164,7 @@ def test_train_page_estimate_follows_the_config_and_the_split(live_server, page,
     expect(estimate).to_have_attribute("aria-live", "polite")
     default = estimates[configs.DEFAULT_VERSION]
     expect(estimate).to_have_text(default["percentage"]["80"])
-    assert "25 epochs)." in default["percentage"]["80"]
+    assert re.search(r"\d+ epochs\)\.$", default["percentage"]["80"])
 
     # The keyboard moves the slider: 80 -> 78 (the other slider and the estimate follow).
     page.locator("#id_train_percent").focus()
@@ -176,18 +176,18 @@ def test_train_page_estimate_follows_the_config_and_the_split(live_server, page,
     expect(estimate).to_have_text(default["percentage"]["30"])
     assert default["percentage"]["30"] != default["percentage"]["80"]
 
-    fast = estimates["2026-11-01-fast"]
-    page.get_by_label("2026-11-01-fast").check()
+    fast = estimates["2026-11-29-accurate"]
+    page.get_by_label("2026-11-29-accurate").check()
     expect(estimate).to_have_text(fast["percentage"]["30"])
-    assert "50 epochs)." in fast["percentage"]["30"]
+    assert "25 epochs)." in fast["percentage"]["30"]
     page.get_by_text("Use a manual split").click()
     expect(estimate).to_have_text(fast["manual"])
     page.wait_for_timeout(300)
     page.screenshot(path=screenshot_dir / "train-estimate.png", full_page=True)
 
     # Keyboard only: arrow keys move between the config radios.
-    page.get_by_label("2026-11-01-fast").focus()
+    page.get_by_label("2026-11-29-accurate").focus()
     page.keyboard.press("ArrowDown")
     checked = page.locator("input[name=config_version]:checked").get_attribute("value")
-    assert checked != "2026-11-01-fast"
+    assert checked != "2026-11-29-accurate"
     expect(estimate).to_have_text(estimates[checked]["manual"])

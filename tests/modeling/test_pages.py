@@ -4,6 +4,7 @@ and dashboards rendering real evaluations (computed by the metric code on hand-m
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -239,9 +240,10 @@ def train(team: Team, client: Client | None = None, **data):
 
 def test_train_page_lists_configs_with_the_default_marked(team):
     page = team.client("owner").get(url(team, "train/")).content.decode()
-    for version, config in configs.CONFIGS.items():
+    for version in configs.OFFERED:
         assert f'value="{version}"' in page
-        assert config.description in page
+        assert configs.CONFIGS[version].description in page
+    assert 'value="2026-11-01-fast"' not in page  # measured useless on small projects: not offered
     assert page.count(">Default</span>") == 1
     assert f'value="{configs.DEFAULT_VERSION}" checked' in page
     assert 'name="train_percent" id="id_train_percent" min="1" max="99" step="1" value="80"' in page
@@ -272,9 +274,9 @@ def test_starting_training_records_the_job_and_opens_its_progress(team, django_c
 
 
 def test_manual_split_and_another_config(team):
-    train(team, split="manual", config_version="2026-11-01-fast")
+    train(team, split="manual", config_version="2026-11-29-accurate")
     job = TrainingJob.objects.get()
-    assert job.evaluation_options == {"kind": "manual"} and job.training_config_version == "2026-11-01-fast"
+    assert job.evaluation_options == {"kind": "manual"} and job.training_config_version == "2026-11-29-accurate"
 
 
 @pytest.mark.parametrize(
@@ -600,10 +602,11 @@ def test_train_page_estimates_how_long_training_takes_for_every_config_and_split
     page = response.content.decode()
     script = page.split('<script id="train-estimates" type="application/json">', 1)[1].split("</script>", 1)[0]
     estimates = json.loads(script)
-    assert set(estimates) == set(configs.CONFIGS)
-    for version, config in configs.CONFIGS.items():
+    assert set(estimates) == set(configs.OFFERED)
+    for version in configs.OFFERED:
+        config = configs.CONFIGS[version]
         assert set(estimates[version]["percentage"]) == {str(p) for p in range(1, 100)}
-        assert f"{config.max_epochs} epochs)." in estimates[version]["manual"]
+        assert f"{config.epochs_for(9)} epochs)." in estimates[version]["manual"]
     # 12 documents (3 Test): the 80/20 default splits the 9 others 7/2.
     expected = estimate_for(
         counts=document_counts(project=team.project),
@@ -611,13 +614,13 @@ def test_train_page_estimates_how_long_training_takes_for_every_config_and_split
         evaluation=EvaluationOptions(),
     )
     chosen = estimates[configs.DEFAULT_VERSION]["percentage"]["80"]
-    assert chosen.startswith("Training will take up to about 1 minute (")
-    assert f"({expected.train_tokens:,} tokens in 7 documents, 25 epochs)." in chosen
+    assert chosen.startswith(f"Training will take up to about {math.ceil(expected.total_seconds / 60)} minute")
+    assert f"({expected.train_tokens:,} tokens in 7 documents, {expected.epochs} epochs)." in chosen
     assert f'aria-live="polite" aria-atomic="true">{chosen}</p>' in page
-    manual = estimates["2026-11-01-fast"]["manual"]
-    assert "in 9 documents, 50 epochs)." in manual
+    manual = estimates["2026-11-29-accurate"]["manual"]
+    assert "in 9 documents, 25 epochs)." in manual
     # The page shows what the form has chosen, after a failed POST too.
-    response = train(team, model_label="", config_version="2026-11-01-fast", split="manual")
+    response = train(team, model_label="", config_version="2026-11-29-accurate", split="manual")
     assert f'aria-atomic="true">{manual}</p>' in response.content.decode()
 
 
@@ -668,6 +671,6 @@ def test_epochs_before_a_job_starts_and_after_it_fails(team, status, progress, t
 def test_the_estimate_warns_when_training_may_pass_the_time_limit(team, settings):
     settings.STUDIO_TRAINING_TIME_LIMIT = 1
     estimates = team.client("owner").get(url(team, "train/")).context["estimates"]
-    assert estimates["2026-11-01-fast"]["manual"].endswith(
+    assert estimates["2026-11-29-accurate"]["manual"].endswith(
         "That may pass the 1 minute limit on training, which would stop the job."
     )

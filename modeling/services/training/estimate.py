@@ -61,6 +61,14 @@ MEASURED_SPEED: dict[str, Speed] = {
     ),
     "2026-11-01-accurate": _ACCURATE_SPEED,
     "2026-11-29-accurate": _ACCURATE_SPEED,
+    # Only layers 1-3 of MiniLM run and the BiLSTM is 128 wide (bench/ml_core.py, 2-core machine): wikigold's
+    # later epochs ~6.8 s over ~31,000 tokens and WNUT17's ~14 s over ~62,700 -> 0.22 s per 1k tokens; the
+    # features ~41 s on wikigold -> 1.3 s per 1k. Through the studio: wikigold trained in 166 s (this gives
+    # 163 s) and WNUT17 in 267 s (this gives 330 s, an upper bound); evaluating took 11 s for wikigold's ~7,800
+    # test tokens and 29 s for WNUT17's ~23,400 -> 1.3 s per 1k.
+    "2026-12-02-accurate": Speed(
+        feature_seconds_per_1k_tokens=1.3, epoch_seconds_per_1k_tokens=0.22, predict_seconds_per_1k_tokens=1.3
+    ),
 }
 
 # Tokens per character are measured on at most this many documents, spread evenly over the project (every

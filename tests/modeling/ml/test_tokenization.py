@@ -24,6 +24,13 @@ def test_free_text_splits_punctuation_and_clitics():
     ]  # fmt: skip
 
 
+def test_an_abbreviation_that_ends_a_sentence_keeps_its_period():
+    assert words("by Northstar Finance K.K.. Please sign, Acme Ltd.. wait.. etc...") == [
+        "by", "Northstar", "Finance", "K.K.", ".", "Please", "sign", ",", "Acme", "Ltd.", ".", "wait", "..",
+        "etc", "...",
+    ]  # fmt: skip
+
+
 def test_web_tokens_and_html_entities_stay_whole():
     assert words("see http://x.com/a?b=1. @bob: #tag!! &amp; x") == [
         "see", "http://x.com/a?b=1", ".", "@bob", ":", "#tag", "!!", "&amp;", "x",

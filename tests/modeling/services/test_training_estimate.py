@@ -68,12 +68,12 @@ def test_a_percentage_split_trains_on_its_share_of_the_pool(project):
 def test_the_total_is_features_plus_every_epoch_plus_evaluation(project):
     speed = MEASURED_SPEED[DEFAULT.version]
     result = training_estimate(project=project, config=DEFAULT, evaluation=EvaluationOptions(kind=MANUAL))
-    assert result.epochs == DEFAULT.max_epochs
+    assert result.epochs == DEFAULT.epochs_for(8)  # a small project: more epochs, up to min_steps
     assert result.feature_seconds == pytest.approx(speed.feature_seconds_per_1k_tokens * 8 * TOKENS / 1000)
     assert result.epoch_seconds == pytest.approx(speed.epoch_seconds_per_1k_tokens * 8 * TOKENS / 1000)
     assert result.evaluation_seconds == pytest.approx(speed.predict_seconds_per_1k_tokens * 3 * TOKENS / 1000)
     assert result.total_seconds == pytest.approx(
-        result.feature_seconds + DEFAULT.max_epochs * result.epoch_seconds + result.evaluation_seconds
+        result.feature_seconds + result.epochs * result.epoch_seconds + result.evaluation_seconds
     )
     assert result.may_end_early  # plateau annealing: an upper bound
     linear = dataclasses.replace(DEFAULT, lr_schedule="linear")
@@ -105,7 +105,9 @@ def test_the_estimate_grows_with_epochs_and_tokens():
     large = dataclasses.replace(small, pool_tokens=60_000)
     for config in configs.CONFIGS.values():
         totals = [
-            estimate_for(counts=small, config=dataclasses.replace(config, max_epochs=n), evaluation=evaluation)
+            estimate_for(
+                counts=small, config=dataclasses.replace(config, max_epochs=n, min_steps=0), evaluation=evaluation
+            )
             for n in (1, 10, 25, 50)
         ]
         assert [t.total_seconds for t in totals] == sorted({t.total_seconds for t in totals})
