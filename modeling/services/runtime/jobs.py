@@ -41,7 +41,6 @@ from studio.exceptions import ApplicationError
 
 logger = logging.getLogger(__name__)
 
-JOB_LIFETIME = timedelta(days=1)
 # Jobs up to this many characters are predicted inside the submitting request (tens of milliseconds).
 INLINE_MAX_CHARACTERS = 20_000
 # A background job not updated for this long lost its process (restart, crash).
@@ -104,7 +103,7 @@ def analyze_job_submit(
         display_name=display_name[:DISPLAY_NAME_MAX],
         documents=[{"id": d.id, "text": d.text, "language": d.language} for d in documents],
         tasks=[_task_json(task) for task in tasks],
-        expires_at=timezone.now() + JOB_LIFETIME,
+        expires_at=timezone.now() + limits.RUNTIME_JOB_LIFETIME,
     )
     characters = sum(len(d.text) for d in documents if len(d.text) <= limits.RUNTIME_CHARACTERS_MAX)
     if characters <= INLINE_MAX_CHARACTERS:

@@ -11,14 +11,13 @@ from annotation.models import Dataset, Label
 from annotation.splits import DEFAULT_SEED, split_counts
 from modeling import config as configs
 from modeling.models import TrainingJob
+from modeling.services.training.estimate import training_estimate
 from modeling.services.training.options import MANUAL, EvaluationOptions
 from modeling.services.training.sweeps import training_jobs_fail_stale
 from projects.models import ACTIVE_STATUSES, JobStatus, Project
 from projects.services.operations import new_job_id
 from studio import limits
 from studio.exceptions import Conflict, InvalidInput
-
-JOB_LIFETIME = timedelta(days=7)
 
 
 def resolve_config(version: str | None) -> configs.TrainingConfig:
@@ -63,6 +62,7 @@ def training_job_start(
             f"overwrite it ({', '.join(sorted(existing))}) or delete one.",
             target="modelLabel",
         )
+    estimated_seconds = training_estimate(project=project, config=config, evaluation=evaluation).total_seconds
     job = TrainingJob.objects.create(
         job_id=new_job_id(),
         project=project,
@@ -71,7 +71,9 @@ def training_job_start(
         evaluation_options=evaluation.as_stored(),
         split_seed=DEFAULT_SEED,  # the distribution page's split with this seed is the one the job trains on
         created_by=user,
-        expires_at=timezone.now() + JOB_LIFETIME,
+        expires_at=timezone.now() + limits.JOB_LIFETIME,
+        # Until its first progress report, the train page's estimate says when a queued job should end.
+        estimated_end_at=timezone.now() + timedelta(seconds=estimated_seconds),
     )
     transaction.on_commit(lambda: _enqueue(job))
     return job

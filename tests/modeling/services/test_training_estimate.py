@@ -144,3 +144,20 @@ def test_the_count_reads_a_bounded_sample_in_a_few_queries_and_never_writes(proj
     assert counts.pool_tokens == round(8 * len(TEXT) * ratio)
     # Same project, same sample.
     assert document_counts(project=project) == counts
+
+
+def test_a_queued_job_ends_when_the_train_page_said_it_would(make_user):
+    from django.utils import timezone
+
+    from modeling.services.training.start import training_job_start
+    from tests.modeling.services.test_training_split import make_project
+
+    owner = make_user("trainer")
+    labeled = make_project(owner, ["Train"] * 20 + ["Test"] * 5)
+    manual = EvaluationOptions(kind=MANUAL)
+    before = timezone.now()
+    estimate = training_estimate(project=labeled, config=DEFAULT, evaluation=manual)
+    job = training_job_start(user=owner, project=labeled, model_label="m1", config_version=None, evaluation=manual)
+    assert job.status == "notStarted"
+    waited = (job.estimated_end_at - before).total_seconds()
+    assert estimate.total_seconds <= waited <= estimate.total_seconds + 5
