@@ -16,10 +16,10 @@ from modeling.services.training.options import MANUAL, PERCENTAGE, EvaluationOpt
 from modeling.services.training.start import training_job_cancel, training_job_start
 from projects import selectors as project_selectors
 from projects.apis.serializers import accepted, job_state
-from projects.models import Operation, OperationKind
+from projects.models import OperationKind
 from projects.permissions import Action
 from studio.api import AzureAPIView, paged
-from studio.exceptions import InvalidInput, NotFound
+from studio.exceptions import InvalidInput
 
 
 @dataclass(frozen=True)
@@ -157,12 +157,9 @@ class LoadSnapshotApi(AzureAPIView):
 
 class LoadSnapshotJobApi(AzureAPIView):
     def get(self, request: Request, project_name: str, label: str, job_id: str) -> Response:
-        project_selectors.project_get(user=request.user, name=project_name)
-        job = Operation.objects.filter(
-            job_id=job_id, kind=OperationKind.LOAD_SNAPSHOT, project_name=project_name
-        ).first()
-        if job is None:
-            raise NotFound(f"The job '{job_id}' could not be found.", innererror_code="OperationNotFound")
+        job = project_selectors.operation_get(
+            user=request.user, job_id=job_id, kinds=(OperationKind.LOAD_SNAPSHOT,), project_name=project_name
+        )
         return Response(job_state(job))
 
 

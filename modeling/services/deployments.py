@@ -90,7 +90,7 @@ def deployments_swap(*, user, project: Project, first: str, second: str):
 
 def preloading_enabled() -> bool:
     """`STUDIO_PRELOAD_MODELS` (default on): web processes load deployed models before their first call."""
-    return bool(getattr(settings, "STUDIO_PRELOAD_MODELS", True))
+    return settings.STUDIO_PRELOAD_MODELS
 
 
 def _load_after_commit(*models: TrainedModel) -> None:

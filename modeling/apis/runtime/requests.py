@@ -6,7 +6,7 @@ from typing import Any
 
 from rest_framework.request import Request
 
-from modeling.services.runtime import RuntimeDocument, RuntimeTask
+from modeling.services.runtime import RuntimeDocument, RuntimeTask, batch_characters
 from studio import limits
 from studio.exceptions import ApplicationError, InvalidInput
 
@@ -72,8 +72,7 @@ def parse_documents(analysis_input: Any) -> list[RuntimeDocument]:
         seen.add(doc_id)
         text = doc.get("text")
         parsed.append(RuntimeDocument(doc_id, text if isinstance(text, str) else "", doc.get("language")))
-    # A document over the limit is that document's error, not the request's.
-    total = sum(len(d.text) for d in parsed if len(d.text) <= limits.RUNTIME_CHARACTERS_MAX)
+    total = batch_characters([d.text for d in parsed])
     if total > limits.RUNTIME_CHARACTERS_MAX:
         raise _bad_request(
             f"Request payload is too large to be processed ({total:,} characters). "

@@ -32,6 +32,7 @@ from modeling.services.runtime.prediction import (
     DocumentError,
     Entity,
     RuntimeDocument,
+    batch_characters,
     documents_analyze,
     runtime_deployment_get,
 )
@@ -105,8 +106,7 @@ def analyze_job_submit(
         tasks=[_task_json(task) for task in tasks],
         expires_at=timezone.now() + limits.RUNTIME_JOB_LIFETIME,
     )
-    characters = sum(len(d.text) for d in documents if len(d.text) <= limits.RUNTIME_CHARACTERS_MAX)
-    if characters <= INLINE_MAX_CHARACTERS:
+    if batch_characters([d.text for d in documents]) <= INLINE_MAX_CHARACTERS:
         analyze_job_run(job_pk=job.pk)
         job.refresh_from_db()
     else:

@@ -64,6 +64,12 @@ def transactions_count(text: str) -> int:
     return max(1, math.ceil(len(text) / 1000))
 
 
+def batch_characters(texts: list[str]) -> int:
+    """The characters a batch counts against its limits: a document over the per-document limit is that
+    document's error, not the batch's, so it does not count."""
+    return sum(len(text) for text in texts if len(text) <= limits.RUNTIME_CHARACTERS_MAX)
+
+
 def document_problem(text: str) -> str | None:
     """Why a document cannot be analyzed, or None when it can."""
     if not text.strip():
