@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -154,42 +152,9 @@ def _job_payload(request, project, job: TrainingJob) -> dict:
     return {
         **training_job_state(job),
         "progress": job.progress or {},
-        "epochs": _epochs(job),
+        "epochs": presenters.job_epochs(job),
         "modelUrl": model_url,
         "canCancel": can(request.user, project, Action.MANAGE),
-    }
-
-
-# ------------------------------------------------------------------------------------------------ epochs
-
-STOP_NOTES = {"learning_rate": "the learning rate annealed to its minimum"}
-
-
-def _epochs(job: TrainingJob) -> dict:
-    """Epochs done of epochs planned, as the job's page shows them while it runs and after it ends."""
-    progress = job.progress or {}
-    config = configs.CONFIGS.get(job.training_config_version)
-    planned = progress.get("total_epochs") or (config.max_epochs if config else None)
-    current = progress.get("epoch") or None
-    done = progress.get("epochs_run")
-    stop_reason = progress.get("stop_reason")
-    of = f" of {planned}" if planned else ""
-    if done is not None:
-        text = f"{done}{of} epochs"
-    elif job.training_status == JobStatus.SUCCEEDED and current:
-        done, text = current, f"{current}{of} epochs"
-    elif current:
-        ended = job.status not in ACTIVE_STATUSES
-        text = f"Stopped in epoch {current}{of}" if ended else f"Epoch {current}{of}"
-    else:
-        text = f"{planned} epochs planned" if planned else "—"
-    return {
-        "current": current,
-        "done": done,
-        "planned": planned,
-        "stopReason": stop_reason,
-        "text": text,
-        "note": f"({STOP_NOTES[stop_reason]})" if done is not None and stop_reason in STOP_NOTES else "",
     }
 
 
@@ -207,7 +172,8 @@ def _estimate_texts(project) -> dict[str, dict]:
         config = configs.CONFIGS[version]
 
         def text(evaluation: EvaluationOptions, config=config) -> str:
-            return _estimate_text(estimates.estimate_for(counts=counts, config=config, evaluation=evaluation))
+            estimate = estimates.estimate_for(counts=counts, config=config, evaluation=evaluation)
+            return presenters.estimate_text(estimate, limit_seconds=settings.STUDIO_TRAINING_TIME_LIMIT)
 
         texts[version] = {
             MANUAL: text(EvaluationOptions(kind=MANUAL)),
@@ -227,38 +193,3 @@ def _chosen_estimate(form: TrainForm, texts: dict[str, dict]) -> str:
     except (TypeError, ValueError):
         percent = EvaluationOptions().training_percent
     return by_split[PERCENTAGE][str(percent)]
-
-
-def _estimate_text(estimate: estimates.TrainingEstimate) -> str:
-    if not estimate.train_documents:
-        return "This split leaves no documents to train on."
-    if not estimate.test_documents:
-        return "This split leaves no documents to test on."
-    bound = "up to about" if estimate.may_end_early else "about"
-    documents = f"{estimate.train_documents:,} document{'s' if estimate.train_documents != 1 else ''}"
-    text = (
-        f"Training will take {bound} {_minutes(estimate.total_seconds)} "
-        f"({_rounded(estimate.train_tokens):,} tokens in {documents}, {estimate.epochs} epochs)."
-    )
-    limit = settings.STUDIO_TRAINING_TIME_LIMIT
-    if estimate.total_seconds - estimate.evaluation_seconds > limit:
-        text += f" That may pass the {_minutes(limit)} limit on training, which would stop the job."
-    return text
-
-
-def _minutes(seconds: float) -> str:
-    """Whole minutes, rounded up: 61 s -> "2 minutes"; 6,000 s -> "1 hour 40 minutes"."""
-    minutes = max(1, math.ceil(seconds / 60))
-    if minutes < 60:
-        return f"{minutes} minute{'s' if minutes != 1 else ''}"
-    hours, minutes = divmod(minutes, 60)
-    text = f"{hours} hour{'s' if hours != 1 else ''}"
-    return f"{text} {minutes} minute{'s' if minutes != 1 else ''}" if minutes else text
-
-
-def _rounded(tokens: int) -> int:
-    """Three significant digits: the token count is estimated (31,042 -> 31,000)."""
-    if tokens < 1000:
-        return tokens
-    digits = len(str(tokens)) - 3
-    return round(tokens, -digits)

@@ -1,10 +1,11 @@
-"""The training jobs list and a job's page: status labels and durations."""
+"""The training jobs list and a job's page: status labels, durations, epochs done of epochs planned."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
 
+from modeling import config as configs
 from modeling.models import TrainingJob
 from modeling.views.presenters.formatting import duration
 from projects.models import ACTIVE_STATUSES, JobStatus
@@ -46,3 +47,34 @@ def job_rows(jobs: list[TrainingJob], now: datetime) -> list[JobRow]:
         JobRow(job, STATUS_LABELS.get(job.status, job.status), duration(job_seconds(job, now)), job_is_active(job))
         for job in jobs
     ]
+
+
+STOP_NOTES = {"learning_rate": "the learning rate annealed to its minimum"}
+
+
+def job_epochs(job: TrainingJob) -> dict:
+    """Epochs done of epochs planned, as the job's page shows them while it runs and after it ends."""
+    progress = job.progress or {}
+    config = configs.CONFIGS.get(job.training_config_version)
+    planned = progress.get("total_epochs") or (config.max_epochs if config else None)
+    current = progress.get("epoch") or None
+    done = progress.get("epochs_run")
+    stop_reason = progress.get("stop_reason")
+    of = f" of {planned}" if planned else ""
+    if done is not None:
+        text = f"{done}{of} epochs"
+    elif job.training_status == JobStatus.SUCCEEDED and current:
+        done, text = current, f"{current}{of} epochs"
+    elif current:
+        ended = job.status not in ACTIVE_STATUSES
+        text = f"Stopped in epoch {current}{of}" if ended else f"Epoch {current}{of}"
+    else:
+        text = f"{planned} epochs planned" if planned else "—"
+    return {
+        "current": current,
+        "done": done,
+        "planned": planned,
+        "stopReason": stop_reason,
+        "text": text,
+        "note": f"({STOP_NOTES[stop_reason]})" if done is not None and stop_reason in STOP_NOTES else "",
+    }
