@@ -26,7 +26,7 @@ class ProjectCreateForm(forms.Form):
         max_length=50,
         help_text="Letters, digits, '_', '.' and '-'; up to 50 characters. It cannot be changed later.",
         widget=forms.TextInput(
-            attrs={"autocomplete": "off", "spellcheck": "false", "pattern": f"{limits.NAME_CHARACTERS}+"}
+            attrs={"autocomplete": "off", "spellcheck": "false", "pattern": limits.NAME_INPUT_PATTERN}
         ),
     )
     language = forms.ChoiceField(choices=LANGUAGES, initial="en-us", help_text="The language of most documents.")

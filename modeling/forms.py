@@ -34,7 +34,7 @@ class TrainForm(forms.Form):
         label="Model name",
         help_text="Letters, digits, '_', '.' and '-'; up to 50 characters.",
         widget=forms.TextInput(
-            attrs={"autocomplete": "off", "spellcheck": "false", "pattern": f"{limits.NAME_CHARACTERS}+"}
+            attrs={"autocomplete": "off", "spellcheck": "false", "pattern": limits.NAME_INPUT_PATTERN}
         ),
     )
     overwrite_label = forms.ChoiceField(required=False, label="Model to overwrite")

@@ -55,4 +55,4 @@ def project_permissions(request) -> dict:
 
 def name_rules(request) -> dict:
     """The name rule (projects, models, deployments) for the browser's own check in forms."""
-    return {"name_pattern": f"{limits.NAME_CHARACTERS}+", "name_max": limits.NAME_MAX}
+    return {"name_pattern": limits.NAME_INPUT_PATTERN, "name_max": limits.NAME_MAX}

@@ -15,6 +15,8 @@ NAME_MAX = 50
 # Project, model and deployment names. NAME_CHARACTERS is also the browser's `pattern` in forms.
 NAME_CHARACTERS = r"[A-Za-z0-9_.\-]"
 NAME_PATTERN = re.compile(rf"^{NAME_CHARACTERS}{{1,{NAME_MAX}}}$")
+# The same rule as an HTML `pattern` attribute (the browser anchors it and the maxlength bounds it).
+NAME_INPUT_PATTERN = f"{NAME_CHARACTERS}+"
 DOCUMENT_MIN_CHARS = 1
 DOCUMENT_MAX_CHARS = 128_000
 ENTITY_TYPES_MIN = 1
