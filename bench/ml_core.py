@@ -28,6 +28,7 @@ from modeling.ml.corpus import LabeledDocument  # noqa: E402
 from modeling.ml.evaluation import evaluate  # noqa: E402
 from modeling.ml.inference import load_tagger, predict_spans  # noqa: E402
 from modeling.ml.training import train  # noqa: E402
+from modeling.services.data import to_labeled  # noqa: E402
 
 DATASETS = SHARED / "datasets"
 
@@ -36,7 +37,7 @@ def load(name: str) -> tuple[list[LabeledDocument], list[LabeledDocument]]:
     """Train and test documents of a shared dataset, or of the studio's sample project (its manual split)."""
     if name == "sample":
         documents = sample_documents()  # unassigned documents train, as the studio's manual split does
-        as_labeled = [LabeledDocument(d.location, d.text, [tuple(s) for s in d.labels]) for d in documents]
+        as_labeled = [to_labeled(d) for d in documents]
         train = [doc for doc, d in zip(as_labeled, documents, strict=True) if d.dataset != "Test"]
         return train, [doc for doc, d in zip(as_labeled, documents, strict=True) if d.dataset == "Test"]
     train_docs: list[LabeledDocument] = []
