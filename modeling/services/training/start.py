@@ -29,13 +29,35 @@ def resolve_config(version: str | None) -> configs.TrainingConfig:
         ) from None
 
 
-@transaction.atomic
 def training_job_start(
     *, user, project: Project, model_label: str, config_version: str | None, evaluation: EvaluationOptions
 ) -> TrainingJob:
     """Checks that the project can be trained, records a job and hands it to the worker."""
     limits.check_name(model_label, what="Model")
     config = resolve_config(config_version)
+    # Read-only work (it tokenizes a sample of the documents) before the transaction, which on SQLite holds the
+    # database's write lock from its first statement.
+    estimated_seconds = training_estimate(project=project, config=config, evaluation=evaluation).total_seconds
+    return _job_create(
+        user=user,
+        project=project,
+        model_label=model_label,
+        config=config,
+        evaluation=evaluation,
+        estimated_seconds=estimated_seconds,
+    )
+
+
+@transaction.atomic
+def _job_create(
+    *,
+    user,
+    project: Project,
+    model_label: str,
+    config: configs.TrainingConfig,
+    evaluation: EvaluationOptions,
+    estimated_seconds: float,
+) -> TrainingJob:
     Project.objects.select_for_update().filter(pk=project.pk).first()  # serializes concurrent starts
     training_jobs_fail_stale(project=project)
     active = project.training_jobs.filter(status__in=ACTIVE_STATUSES).first()
@@ -62,7 +84,6 @@ def training_job_start(
             f"overwrite it ({', '.join(sorted(existing))}) or delete one.",
             target="modelLabel",
         )
-    estimated_seconds = training_estimate(project=project, config=config, evaluation=evaluation).total_seconds
     job = TrainingJob.objects.create(
         job_id=new_job_id(),
         project=project,
