@@ -29,8 +29,6 @@ class TrainingRun(TrainerPlugin):
         # "max_epochs" or "learning_rate" (annealed to the minimum).
         self.stop_reason = "max_epochs"
         self.epoch_started = started
-        self.epoch_ended = started
-        self.last_epoch_seconds = 0.0
 
     def fraction_done(self, epochs: float) -> float:
         """Share of the training run behind us, in epochs: the config's length, never the clock."""
@@ -42,10 +40,8 @@ class TrainingRun(TrainerPlugin):
 
     @TrainerPlugin.hook
     def after_evaluation(self, epoch: int, **kw: Any) -> None:
-        self.epoch_ended = time.monotonic()
         self.epochs_run = epoch
-        self.last_epoch_seconds = self.epoch_ended - self.epoch_started
-        self.epoch_seconds.append(round(self.last_epoch_seconds, 1))
+        self.epoch_seconds.append(round(time.monotonic() - self.epoch_started, 1))
         # These hooks run before flair's annealing plugin (attached after ours), which raises TrainingInterrupt
         # when the learning rate falls below the minimum: assume that reason until the loop tells otherwise.
         self.stop_reason = "learning_rate" if epoch < self.planned_epochs else "max_epochs"
