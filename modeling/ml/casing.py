@@ -19,7 +19,7 @@ from flair.data import Sentence
 from flair.embeddings.base import register_embeddings
 from flair.embeddings.token import TokenEmbeddings
 
-from modeling.ml.tokenization import word_shape
+from studio.tokenization import word_shape
 
 
 @register_embeddings

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from modeling.config import TrainingConfig
-from modeling.ml.tokenization import SEPARATORS, Token, segment, tokenize
+from studio.tokenization import SEPARATORS, Token, segment, tokenize
 
 if TYPE_CHECKING:
     from flair.data import Sentence

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from modeling.config import TrainingConfig
-from modeling.ml.tokenization import word_shape
+from studio.tokenization import word_shape
 
 if TYPE_CHECKING:
     from flair.data import Sentence

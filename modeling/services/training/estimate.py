@@ -20,7 +20,7 @@ from django.db.models.functions import Length, Substr
 from annotation.models import Dataset
 from annotation.splits import split_counts
 from modeling import config as configs
-from modeling.ml.tokenization import tokenize
+from studio.tokenization import tokenize
 from modeling.services.training.options import MANUAL, EvaluationOptions
 from modeling.services.training.split import PERCENTAGE_POOL
 from projects.models import Project

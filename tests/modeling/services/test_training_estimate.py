@@ -14,7 +14,7 @@ from annotation.formats import DocumentData
 from annotation.services.imports import documents_import
 from annotation.splits import split_counts
 from modeling import config as configs
-from modeling.ml.tokenization import tokenize
+from studio.tokenization import tokenize
 from modeling.services.training import estimate
 from modeling.services.training.estimate import (
     MEASURED_SPEED,

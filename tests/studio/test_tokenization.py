@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from modeling.ml.tokenization import Token, segment, tokenize, word_shape
+from studio.tokenization import Token, segment, tokenize, word_shape
 
 
 def words(text: str) -> list[str]:
