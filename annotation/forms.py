@@ -118,6 +118,25 @@ class UploadForm(forms.Form):
         label="One document per sentence",
         help_text="For CoNLL files without -DOCSTART- lines (such as WNUT17): each sentence becomes a document.",
     )
+    # Where the documents land. "keep": what an Azure project or labels.json says per document, else unassigned.
+    dataset = forms.ChoiceField(
+        required=False,
+        label="Add to dataset",
+        choices=[
+            ("keep", "As the file says (unassigned if it says nothing)"),
+            ("Train", "Train"),
+            ("Test", "Test"),
+            ("none", "Unassigned"),
+        ],
+        initial="keep",
+        help_text="A manual split trains on Train and tests on Test; unassigned documents are left out of it "
+        "(an automatic split divides them).",
+    )
+
+    def dataset_value(self) -> str | None:
+        """The dataset every document goes to, or None to keep what the files say."""
+        value = self.cleaned_data.get("dataset") or "keep"
+        return {"keep": None, "none": Dataset.UNASSIGNED}.get(value, value)
 
 
 STATUS_CHOICES = [("", "All documents"), ("labeled", "Labeled"), ("unlabeled", "Unlabeled")]

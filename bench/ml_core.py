@@ -36,9 +36,9 @@ DATASETS = SHARED / "datasets"
 def load(name: str) -> tuple[list[LabeledDocument], list[LabeledDocument]]:
     """Train and test documents of a shared dataset, or of the studio's sample project (its manual split)."""
     if name == "sample":
-        documents = sample_documents()  # unassigned documents train, as the studio's manual split does
+        documents = sample_documents()  # a manual split: Train trains, Test tests, unassigned is left out
         as_labeled = [to_labeled(d) for d in documents]
-        train = [doc for doc, d in zip(as_labeled, documents, strict=True) if d.dataset != "Test"]
+        train = [doc for doc, d in zip(as_labeled, documents, strict=True) if d.dataset == "Train"]
         return train, [doc for doc, d in zip(as_labeled, documents, strict=True) if d.dataset == "Test"]
     train_docs: list[LabeledDocument] = []
     test_docs: list[LabeledDocument] = []

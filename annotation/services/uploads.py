@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import PurePosixPath
 
@@ -77,6 +78,8 @@ class UploadResult:
     formats: dict[str, UploadFormat]
     entity_types_added: list[str]
     entity_types_skipped: list[str]  # listed by a file, unused, and the uploader may not add types
+    # Documents per dataset they landed in: {"Train": 3, "": 2} ("" is unassigned).
+    datasets: dict[str, int] = field(default_factory=dict)
 
 
 def looks_like_conll(text: str) -> bool:
@@ -214,11 +217,16 @@ def documents_upload(
     files: Sequence[UploadedFile],
     format: str = UploadFormat.AUTO,
     per_sentence: bool = False,
+    dataset: str | None = None,
 ) -> UploadResult:
     """Adds the files' documents and labels to the project, or nothing at all (raising every problem).
 
+    `dataset` ("Train", "Test" or "" for unassigned) puts every document there; None keeps what the files say
+    (an Azure project or labels.json names each document's dataset; other formats leave it unassigned).
     Who may upload is `documents_import`'s to check (the one home of that rule)."""
     content = upload_read(files, format=format, per_sentence=per_sentence)
+    if dataset is not None:
+        content.documents = [replace(document, dataset=dataset) for document in content.documents]
     before = set(project.entity_types.values_list("name", flat=True))
     documents_import(user=user, project=project, documents=content.documents, create_types=True)
     added = [name for name in project.entity_types.values_list("name", flat=True) if name not in before]
@@ -236,4 +244,5 @@ def documents_upload(
         formats=content.formats,
         entity_types_added=added,
         entity_types_skipped=skipped,
+        datasets=dict(Counter(document.dataset for document in content.documents)),
     )

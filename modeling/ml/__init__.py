@@ -1,6 +1,7 @@
 """The ML core: plain dataclasses in, flair models out. No Django imports here, ever (`modeling.config` is pure).
 
-- `corpus`: documents and labels -> tokens, BIOES tags, sentences (with `studio.tokenization`, the one tokenizer of the studio).
+- `corpus`: documents and labels -> tokens, BIOES tags, sentences (with `studio.tokenization`, the studio's one
+  tokenizer).
 - `training`: `train(config, train_docs, dev_docs, workdir, ...)` -> a saved, reloaded, verified model.
 - `plugins`: the flair trainer plugins `train` attaches, one per concern (progress, cancel, safety limit, linear
   LR schedule, weight averaging), sharing one `plugins.run.TrainingRun`.

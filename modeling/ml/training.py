@@ -79,7 +79,8 @@ def train(
     """Trains a tagger, saves it, reloads it from disk and checks the reloaded copy.
 
     Args:
-        config: the training config; `TrainingResult.config` echoes it for storing with the model.
+        config: the training config; `TrainingResult.config` is what the run trained with (adapted to a small
+            project by `TrainingConfig.for_tokens`), for storing with the model.
         train_docs: labeled training documents.
         dev_docs: documents to pick the best epoch on; None trains on everything (or holds out
             ``config.dev_fraction`` of the training documents).
@@ -120,6 +121,9 @@ def train(
     if dev_docs is None and config.dev_fraction > 0:
         train_docs, dev_docs = _hold_out(train_docs, config.dev_fraction, config.seed)
     train_sentences, warnings = _sentences(train_docs, config)
+    # A small project trains a wider head on smaller batches (`TrainingConfig.for_tokens`); segmenting the text
+    # into sentences does not depend on it.
+    config = config.for_tokens(sum(len(s) for s in train_sentences))
     dev_sentences, dev_warnings = _sentences(dev_docs or [], config)
     warnings += dev_warnings
     if not any(s.get_labels(LABEL_TYPE) for s in train_sentences):

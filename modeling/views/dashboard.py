@@ -54,6 +54,7 @@ def model_overview(request, project_name: str, label: str):
         macro=presenters.macro(model.evaluation),
         duration=presenters.duration(model.training_seconds),
         config=configs.CONFIGS.get(model.training_config_version),
+        head=presenters.head_text(model.config),
         evaluation_options=presenters.evaluation_options_text(model.evaluation_options),
         guidance=guidance,
         entity_rows=sorted(rows, key=lambda r: -r.metrics.f1),

@@ -119,6 +119,7 @@ def make_model(
         model_id=f"{label}-20260101T000000-abcdef12",
         path=f"{project.pk}/{label}",
         training_config_version=configs.DEFAULT_VERSION,
+        config=configs.CONFIGS[configs.DEFAULT_VERSION].for_tokens(1_000).as_dict(),  # a small project's head
         trained_at=trained_at or timezone.now(),
         training_seconds=185.2,
         train_documents=9,
@@ -499,6 +500,7 @@ def test_overview_shows_big_numbers_facts_and_guidance(team):
     assert "<strong>9</strong> train" in page and "<strong>3</strong> test" in page
     assert "Automatic: 80% train / 20% test" in page
     assert configs.CONFIGS[configs.DEFAULT_VERSION].description in page
+    assert "its Train documents hold fewer than 5,000 tokens" in page  # the head chosen for the project
     # Guidance from the label counts: every type under 15 training labels, Lender missing from test.
     assert "3 entity types have too few training labels" in page
     assert "Lender has training labels but no test labels" in page
@@ -606,7 +608,7 @@ def test_train_page_estimates_how_long_training_takes_for_every_config_and_split
     for version in configs.OFFERED:
         config = configs.CONFIGS[version]
         assert set(estimates[version]["percentage"]) == {str(p) for p in range(1, 100)}
-        assert f"{config.epochs_for(9)} epochs)." in estimates[version]["manual"]
+        assert f"{config.for_tokens(73).epochs_for(9)} epochs)." in estimates[version]["manual"]  # 73 tokens
     # 12 documents (3 Test): the 80/20 default splits the 9 others 7/2.
     expected = estimate_for(
         counts=document_counts(project=team.project),

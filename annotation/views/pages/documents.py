@@ -152,6 +152,7 @@ def documents_upload_page(request, project_name: str):
                 files=files,
                 format=form.cleaned_data["format"],
                 per_sentence=form.cleaned_data["per_sentence"],
+                dataset=form.dataset_value(),
             )
         except ApplicationError as error:
             if error.details:
@@ -172,11 +173,16 @@ def documents_upload_page(request, project_name: str):
     )
 
 
+# How the upload message names where documents landed.
+DATASET_WORDS = {"Train": "to Train", "Test": "to Test", "": "unassigned (not used by a manual split)"}
+
+
 def _upload_messages(request, result) -> None:
     read_as = ", ".join(f"{name} as {SHORT_NAMES[kind]}" for name, kind in result.formats.items())
     labels = f" with {result.labels} label{'s' if result.labels != 1 else ''}" if result.labels else ""
     documents = f"{result.documents} document{'s' if result.documents != 1 else ''}"
-    messages.success(request, f"Uploaded {documents}{labels} (read {read_as}).")
+    landed = ", ".join(f"{n} {DATASET_WORDS.get(name, name)}" for name, n in sorted(result.datasets.items()))
+    messages.success(request, f"Uploaded {documents}{labels} (read {read_as}): {landed}.")
     if result.entity_types_added:
         messages.info(request, "New entity types: " + ", ".join(result.entity_types_added) + ".")
     if result.entity_types_skipped:

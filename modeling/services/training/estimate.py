@@ -20,10 +20,9 @@ from django.db.models.functions import Length, Substr
 from annotation.models import Dataset
 from annotation.splits import split_counts
 from modeling import config as configs
-from studio.tokenization import tokenize
 from modeling.services.training.options import MANUAL, EvaluationOptions
-from modeling.services.training.split import PERCENTAGE_POOL
 from projects.models import Project
+from studio.tokenization import tokenize
 
 
 @dataclass(frozen=True)
@@ -36,6 +35,8 @@ class Speed:
     epoch_seconds_per_1k_tokens: float
     # Loading the saved model and predicting the test tokens (the evaluation).
     predict_seconds_per_1k_tokens: float
+    # One epoch of a small project's head (`TrainingConfig.small_projects`: wider, smaller mini-batches).
+    small_project_epoch_seconds_per_1k_tokens: float | None = None
 
 
 # Measured speed per config version, from `bench/train_bench.py` (through the studio) and `bench/ml_core.py`
@@ -69,6 +70,14 @@ MEASURED_SPEED: dict[str, Speed] = {
     "2026-12-02-accurate": Speed(
         feature_seconds_per_1k_tokens=1.3, epoch_seconds_per_1k_tokens=0.22, predict_seconds_per_1k_tokens=1.3
     ),
+    # Large projects train exactly as 2026-12-02-accurate. A small project's head (BiLSTM 256, mini-batches of
+    # 4): the sample's 32 Train documents, 1,187 tokens, ran 40 epochs of ~0.8 s -> 0.67 s per 1k tokens.
+    "2026-12-03-adaptive": Speed(
+        feature_seconds_per_1k_tokens=1.3,
+        epoch_seconds_per_1k_tokens=0.22,
+        predict_seconds_per_1k_tokens=1.3,
+        small_project_epoch_seconds_per_1k_tokens=0.67,
+    ),
 }
 
 # Tokens per character are measured on at most this many documents, spread evenly over the project (every
@@ -80,13 +89,23 @@ SAMPLE_CHARACTERS = 500
 
 @dataclass(frozen=True)
 class DocumentCounts:
-    """The project's documents and their (estimated) tokens: the pool a percentage split divides (Train and
-    unassigned, also what a manual split trains on) and the documents assigned to Test."""
+    """The project's documents and their (estimated) tokens per dataset. A manual split trains on Train and tests
+    on Test; a percentage split divides the pool (Train and unassigned)."""
 
-    pool_documents: int
-    pool_tokens: int
+    train_documents: int
+    train_tokens: int
+    unassigned_documents: int
+    unassigned_tokens: int
     test_documents: int
     test_tokens: int
+
+    @property
+    def pool_documents(self) -> int:
+        return self.train_documents + self.unassigned_documents
+
+    @property
+    def pool_tokens(self) -> int:
+        return self.train_tokens + self.unassigned_tokens
 
 
 @dataclass(frozen=True)
@@ -104,6 +123,8 @@ class TrainingEstimate:
     total_seconds: float
     # Plateau annealing may end the run before `epochs`: the total is then an upper bound.
     may_end_early: bool
+    # The config's small-project head applies (`TrainingConfig.is_small`).
+    small_project: bool = False
 
 
 def speed_of(config: configs.TrainingConfig) -> Speed:
@@ -119,19 +140,20 @@ def document_counts(*, project: Project) -> DocumentCounts:
     rows = (
         project.documents.order_by().values("dataset").annotate(documents=Count("pk"), characters=Sum(Length("text")))
     )
-    pool_documents = pool_characters = test_documents = test_characters = 0
+    documents = {Dataset.TRAIN: 0, Dataset.UNASSIGNED: 0, Dataset.TEST: 0}
+    characters = dict.fromkeys(documents, 0)
     for row in rows:
-        if row["dataset"] == Dataset.TEST:
-            test_documents, test_characters = row["documents"], row["characters"] or 0
-        elif row["dataset"] in PERCENTAGE_POOL:
-            pool_documents += row["documents"]
-            pool_characters += row["characters"] or 0
+        dataset = row["dataset"] if row["dataset"] in documents else Dataset.UNASSIGNED
+        documents[dataset] += row["documents"]
+        characters[dataset] += row["characters"] or 0
     ratio = _tokens_per_character(project)
     return DocumentCounts(
-        pool_documents=pool_documents,
-        pool_tokens=round(pool_characters * ratio),
-        test_documents=test_documents,
-        test_tokens=round(test_characters * ratio),
+        train_documents=documents[Dataset.TRAIN],
+        train_tokens=round(characters[Dataset.TRAIN] * ratio),
+        unassigned_documents=documents[Dataset.UNASSIGNED],
+        unassigned_tokens=round(characters[Dataset.UNASSIGNED] * ratio),
+        test_documents=documents[Dataset.TEST],
+        test_tokens=round(characters[Dataset.TEST] * ratio),
     )
 
 
@@ -151,7 +173,7 @@ def estimate_for(
 ) -> TrainingEstimate:
     """The estimate for `counts` (pure arithmetic: the train page computes one per config and percentage)."""
     if evaluation.kind == MANUAL:
-        train_documents, train_tokens = counts.pool_documents, counts.pool_tokens
+        train_documents, train_tokens = counts.train_documents, counts.train_tokens
         test_documents, test_tokens = counts.test_documents, counts.test_tokens
     else:
         # The same document counts as the job's split; tokens in proportion (documents differ in length, but
@@ -161,11 +183,16 @@ def estimate_for(
         train_tokens = round(counts.pool_tokens * share)
         test_tokens = counts.pool_tokens - train_tokens
     speed = speed_of(config)
-    # A small project runs more (short) epochs to reach the config's min_steps; a document is at least one
-    # sentence, so this errs towards more epochs.
-    epochs = config.epochs_for(train_documents)
+    small = config.is_small(train_tokens)
+    # The head the run will train (a small project's is wider, on smaller batches). A small project runs more
+    # (short) epochs to reach the config's min_steps; a document is at least one sentence, so this errs towards
+    # more epochs.
+    epochs = config.for_tokens(train_tokens).epochs_for(train_documents)
+    per_epoch = speed.epoch_seconds_per_1k_tokens
+    if small and speed.small_project_epoch_seconds_per_1k_tokens is not None:
+        per_epoch = speed.small_project_epoch_seconds_per_1k_tokens
     feature_seconds = speed.feature_seconds_per_1k_tokens * train_tokens / 1000
-    epoch_seconds = speed.epoch_seconds_per_1k_tokens * train_tokens / 1000
+    epoch_seconds = per_epoch * train_tokens / 1000
     evaluation_seconds = speed.predict_seconds_per_1k_tokens * test_tokens / 1000
     return TrainingEstimate(
         train_documents=train_documents,
@@ -178,6 +205,7 @@ def estimate_for(
         evaluation_seconds=evaluation_seconds,
         total_seconds=feature_seconds + epochs * epoch_seconds + evaluation_seconds,
         may_end_early=config.lr_schedule == "plateau",
+        small_project=small,
     )
 
 

@@ -10,9 +10,11 @@ from django.utils import timezone
 from annotation.models import Dataset, Label
 from annotation.splits import DEFAULT_SEED, split_counts
 from modeling import config as configs
+from modeling import selectors
 from modeling.models import TrainingJob
 from modeling.services.training.estimate import training_estimate
 from modeling.services.training.options import MANUAL, EvaluationOptions
+from modeling.services.training.split import NO_TRAIN_DOCUMENTS
 from modeling.services.training.sweeps import training_jobs_fail_stale
 from projects.models import ACTIVE_STATUSES, JobStatus, Project
 from projects.services.operations import new_job_id
@@ -77,7 +79,7 @@ def _job_create(
             f"the project has {labeled_documents}."
         )
     _check_split(project, evaluation)
-    existing = list(project.trained_models.values_list("label", flat=True))
+    existing = list(selectors.trained_model_list(project=project).values_list("label", flat=True))
     if model_label not in existing and len(existing) >= limits.MODELS_MAX:
         raise InvalidInput(
             f"The project already has {limits.MODELS_MAX} models, the limit; train under an existing label to "
@@ -108,8 +110,8 @@ def _check_split(project: Project, evaluation: EvaluationOptions) -> None:
                 "A manual split needs documents assigned to Test; assign some, or use a percentage split.",
                 target="evaluationOptions.kind",
             )
-        if not project.documents.exclude(dataset=Dataset.TEST).exists():
-            raise InvalidInput("A manual split needs documents assigned to Train.", target="evaluationOptions.kind")
+        if not project.documents.filter(dataset=Dataset.TRAIN).exists():
+            raise InvalidInput(NO_TRAIN_DOCUMENTS, target="evaluationOptions.kind")
         return
     pool = project.documents.exclude(dataset=Dataset.TEST).count()
     train, test = split_counts(pool, evaluation.testing_percent)

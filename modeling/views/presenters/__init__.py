@@ -12,7 +12,7 @@ Views call them as ``presenters.<name>``; the names are gathered here.
 """
 
 from modeling.views.presenters.confusion import MatrixCell, MatrixRow, confusion_rows
-from modeling.views.presenters.deployments import LOAD_BADGES, LOAD_NOTICES, Fragment, fragments
+from modeling.views.presenters.deployments import LOAD_BADGES, LOAD_NOTICES, Fragment, fragments, served_model_name
 from modeling.views.presenters.deployments import entity_rows as test_entity_rows
 from modeling.views.presenters.estimate import estimate_text
 from modeling.views.presenters.formatting import DEFAULT_COLOR, duration, number, percent
@@ -22,12 +22,14 @@ from modeling.views.presenters.scores import (
     Metrics,
     entity_rows,
     evaluation_options_text,
+    head_text,
     macro,
     micro,
 )
 from modeling.views.presenters.test_set import DocumentComparison, SpanRow, compare_document, context
 
 __all__ = [
+    "head_text",
     "estimate_text",
     "job_epochs",
     "LOAD_BADGES",
@@ -57,4 +59,5 @@ __all__ = [
     "micro",
     "number",
     "percent",
+    "served_model_name",
 ]

@@ -19,6 +19,8 @@ def estimate_text(estimate: TrainingEstimate, *, limit_seconds: float) -> str:
         f"Training will take {bound} {_minutes(estimate.total_seconds)} "
         f"({_rounded(estimate.train_tokens):,} tokens in {documents}, {estimate.epochs} epochs)."
     )
+    if estimate.small_project:
+        text += " A small project: it trains a wider model on smaller batches, which learns more from little text."
     if estimate.total_seconds - estimate.evaluation_seconds > limit_seconds:
         text += f" That may pass the {_minutes(limit_seconds)} limit on training, which would stop the job."
     return text

@@ -85,3 +85,22 @@ def entity_rows(
             )
         )
     return rows
+
+
+def head_text(stored_config: dict | None) -> str:
+    """How the model's BiLSTM-CRF head was chosen for its project, from the config it stored: "" when the config
+    does not adapt to the project (`TrainingConfig.small_projects`)."""
+    small = (stored_config or {}).get("small_projects")
+    if not small:
+        return ""
+    hidden, batch = stored_config.get("hidden_size"), stored_config.get("mini_batch_size")
+    threshold = f"{small['below_tokens']:,}"
+    if (hidden, batch) == (small["hidden_size"], small["mini_batch_size"]):
+        return (
+            f"Chosen for this project: its Train documents hold fewer than {threshold} tokens, so it trained the "
+            f"small-project head (BiLSTM {hidden}, mini-batches of {batch}), which learns more from little text."
+        )
+    return (
+        f"Chosen for this project: its Train documents hold {threshold} tokens or more, so it trained the "
+        f"large-project head (BiLSTM {hidden}, mini-batches of {batch}), as good there and faster."
+    )

@@ -66,3 +66,26 @@ def test_a_small_project_trains_more_epochs_to_reach_min_steps():
     assert config.epochs_for(1) == 600
     assert config.epochs_for(10_000) == 20  # large projects: max_epochs
     assert dataclasses.replace(config, min_steps=0).epochs_for(41) == 20
+
+
+def test_the_default_adapts_its_head_to_the_projects_size_and_nothing_else():
+    default = CONFIGS[DEFAULT_VERSION]
+    small = default.small_projects
+    assert small is not None
+    assert default.is_small(small.below_tokens - 1) and not default.is_small(small.below_tokens)
+    adapted = default.for_tokens(1_187)  # the sample project's Train documents
+    assert (adapted.hidden_size, adapted.mini_batch_size) == (256, 4)
+    # Only the head changes; the adaptation is recorded in what the model stores.
+    assert dataclasses.replace(adapted, hidden_size=default.hidden_size, mini_batch_size=default.mini_batch_size) == (
+        default
+    )
+    assert TrainingConfig.from_dict(adapted.as_dict()) == adapted
+    # A large project trains exactly as 2026-12-02-accurate did (wikigold, WNUT17: CONFIGS.md).
+    large = default.for_tokens(31_000)
+    assert large is default
+    quick = CONFIGS["2026-12-02-accurate"]
+    assert dataclasses.replace(large, version=quick.version, description=quick.description, small_projects=None) == (
+        quick
+    )
+    # Configs without a small-project head never adapt.
+    assert quick.for_tokens(10) is quick and not quick.is_small(10)

@@ -14,7 +14,6 @@ from annotation.formats import DocumentData
 from annotation.services.imports import documents_import
 from annotation.splits import split_counts
 from modeling import config as configs
-from studio.tokenization import tokenize
 from modeling.services.training import estimate
 from modeling.services.training.estimate import (
     MEASURED_SPEED,
@@ -26,6 +25,7 @@ from modeling.services.training.estimate import (
 )
 from modeling.services.training.options import MANUAL, PERCENTAGE, EvaluationOptions
 from projects.services.projects import project_create
+from studio.tokenization import tokenize
 
 TEXT = "Ana Lopez borrowed $5,000 from Acme Bank (the lender) on Jan. 3rd, didn't she?"
 TOKENS = len(tokenize(TEXT))
@@ -47,12 +47,20 @@ def project(make_user):
 def test_tokens_are_counted_with_the_ml_tokenizer(project):
     assert TOKENS == 19  # the tokenizer splits "(", ")", ",", "n't" and "?" off; "Jan." stays whole
     counts = document_counts(project=project)
-    assert counts == DocumentCounts(pool_documents=8, pool_tokens=8 * TOKENS, test_documents=3, test_tokens=3 * TOKENS)
+    assert counts == DocumentCounts(
+        train_documents=6,
+        train_tokens=6 * TOKENS,
+        unassigned_documents=2,
+        unassigned_tokens=2 * TOKENS,
+        test_documents=3,
+        test_tokens=3 * TOKENS,
+    )
+    assert (counts.pool_documents, counts.pool_tokens) == (8, 8 * TOKENS)
 
 
-def test_a_manual_split_trains_on_train_and_unassigned_and_tests_on_test(project):
+def test_a_manual_split_trains_on_train_only_and_tests_on_test(project):
     result = training_estimate(project=project, config=DEFAULT, evaluation=EvaluationOptions(kind=MANUAL))
-    assert (result.train_documents, result.train_tokens) == (8, 8 * TOKENS)
+    assert (result.train_documents, result.train_tokens) == (6, 6 * TOKENS)
     assert (result.test_documents, result.test_tokens) == (3, 3 * TOKENS)
 
 
@@ -68,9 +76,11 @@ def test_a_percentage_split_trains_on_its_share_of_the_pool(project):
 def test_the_total_is_features_plus_every_epoch_plus_evaluation(project):
     speed = MEASURED_SPEED[DEFAULT.version]
     result = training_estimate(project=project, config=DEFAULT, evaluation=EvaluationOptions(kind=MANUAL))
-    assert result.epochs == DEFAULT.epochs_for(8)  # a small project: more epochs, up to min_steps
-    assert result.feature_seconds == pytest.approx(speed.feature_seconds_per_1k_tokens * 8 * TOKENS / 1000)
-    assert result.epoch_seconds == pytest.approx(speed.epoch_seconds_per_1k_tokens * 8 * TOKENS / 1000)
+    # A small project: the small head's batches of 4, and more epochs, up to min_steps.
+    assert result.small_project and DEFAULT.for_tokens(6 * TOKENS).mini_batch_size == 4
+    assert result.epochs == DEFAULT.for_tokens(6 * TOKENS).epochs_for(6) == 400 // 2
+    assert result.feature_seconds == pytest.approx(speed.feature_seconds_per_1k_tokens * 6 * TOKENS / 1000)
+    assert result.epoch_seconds == pytest.approx(speed.small_project_epoch_seconds_per_1k_tokens * 6 * TOKENS / 1000)
     assert result.evaluation_seconds == pytest.approx(speed.predict_seconds_per_1k_tokens * 3 * TOKENS / 1000)
     assert result.total_seconds == pytest.approx(
         result.feature_seconds + result.epochs * result.epoch_seconds + result.evaluation_seconds
@@ -88,7 +98,7 @@ def test_every_config_has_a_measured_speed_and_the_fast_one_reads_no_transformer
 
 
 def test_an_unknown_version_falls_back_to_the_default_speed():
-    counts = DocumentCounts(pool_documents=100, pool_tokens=30_000, test_documents=20, test_tokens=6_000)
+    counts = DocumentCounts(100, 30_000, 0, 0, test_documents=20, test_tokens=6_000)
     newer = dataclasses.replace(DEFAULT, version="2099-01-01-faster")
     evaluation = EvaluationOptions()
     assert speed_of(newer) == MEASURED_SPEED[configs.DEFAULT_VERSION]
@@ -101,8 +111,8 @@ def test_an_unknown_version_falls_back_to_the_default_speed():
 
 def test_the_estimate_grows_with_epochs_and_tokens():
     evaluation = EvaluationOptions()
-    small = DocumentCounts(pool_documents=100, pool_tokens=30_000, test_documents=0, test_tokens=0)
-    large = dataclasses.replace(small, pool_tokens=60_000)
+    small = DocumentCounts(100, 30_000, 0, 0, test_documents=0, test_tokens=0)
+    large = dataclasses.replace(small, train_tokens=60_000)
     for config in configs.CONFIGS.values():
         totals = [
             estimate_for(
@@ -125,7 +135,7 @@ def test_the_estimate_grows_with_epochs_and_tokens():
 def test_an_empty_project_is_estimated_at_nothing(make_user):
     project = project_create(user=make_user("owner"), name="empty")
     counts = document_counts(project=project)
-    assert counts == DocumentCounts(0, 0, 0, 0)
+    assert counts == DocumentCounts(0, 0, 0, 0, 0, 0)
     result = estimate_for(counts=counts, config=DEFAULT, evaluation=EvaluationOptions())
     assert (result.train_documents, result.total_seconds) == (0, 0)
 
@@ -161,3 +171,12 @@ def test_a_queued_job_ends_when_the_train_page_said_it_would(make_user):
     assert job.status == "notStarted"
     waited = (job.estimated_end_at - before).total_seconds()
     assert estimate.total_seconds <= waited <= estimate.total_seconds + 5
+
+
+def test_a_large_project_is_estimated_with_the_large_head():
+    counts = DocumentCounts(100, 30_000, 0, 0, test_documents=20, test_tokens=6_000)
+    result = estimate_for(counts=counts, config=DEFAULT, evaluation=EvaluationOptions(kind=MANUAL))
+    speed = MEASURED_SPEED[DEFAULT.version]
+    assert not result.small_project
+    assert result.epoch_seconds == pytest.approx(speed.epoch_seconds_per_1k_tokens * 30)
+    assert result.epochs == DEFAULT.epochs_for(100)  # batches of 32

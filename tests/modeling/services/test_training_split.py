@@ -178,3 +178,40 @@ def test_the_worker_records_a_model_of_the_split_it_trained_and_tested_on(owner,
     assert model.evaluation_options == job.evaluation_options == EvaluationOptions().as_stored()
     assert (tmp_path / model.path / "snapshot.json").exists()
     assert job.progress["curve"] == [{"epoch": 1, "loss": 1.5, "dev_score": None}]
+
+
+def start_manual_job(owner, project) -> TrainingJob:
+    return training_job_start(
+        user=owner, project=project, model_label="m1", config_version=None, evaluation=EvaluationOptions(kind="manual")
+    )
+
+
+def test_a_manual_split_trains_on_train_tests_on_test_and_leaves_unassigned_documents_out(owner):
+    """The distribution page says unassigned documents are left out of a manual split; the job does so."""
+    project = make_project(owner, ["Train"] * 12 + [""] * 3 + ["Test"] * 2)
+    job = start_manual_job(owner, project)
+    split, warnings = job_split(job, project_data(project=project))
+    assert [d.location for d in split.train] == [f"loan-{i:03d}.txt" for i in range(12)]
+    assert [d.location for d in split.test] == ["loan-015.txt", "loan-016.txt"]
+    assert [d.location for d in split.ignored] == ["loan-012.txt", "loan-013.txt", "loan-014.txt"]
+    assert warnings == [
+        {
+            "code": "DocumentsIgnored",
+            "message": "3 unassigned documents were not used (a manual split trains on Train and tests on Test).",
+        }
+    ]
+
+
+def test_a_manual_split_without_train_documents_says_what_to_do(owner):
+    from studio.exceptions import InvalidInput
+
+    project = make_project(owner, [""] * 12 + ["Test"] * 2)
+    with pytest.raises(InvalidInput, match="A manual split trains on Train documents and there are none"):
+        start_manual_job(owner, project)
+    # Documents moved out of Train after the job was queued: the worker says the same.
+    make_project_train = project.documents.filter(location__in=["loan-000.txt"])
+    make_project_train.update(dataset="Train")
+    job = start_manual_job(owner, project)
+    make_project_train.update(dataset="")
+    with pytest.raises(InvalidInput, match="A manual split trains on Train documents and there are none"):
+        job_split(job, project_data(project=project))

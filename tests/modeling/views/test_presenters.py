@@ -123,3 +123,17 @@ def test_the_test_sets_per_document_counts_add_up_to_the_evaluation(seed):
 def test_the_names_other_views_use_are_importable_from_the_package():
     for name in ("DEFAULT_COLOR", "STATUS_LABELS", "job_rows", "percent", "duration", "micro", "macro"):
         assert hasattr(presenters, name), name
+
+
+def test_the_model_page_says_which_head_the_project_got():
+    from modeling import config as configs
+
+    default = configs.CONFIGS[configs.DEFAULT_VERSION]
+    small = presenters.head_text(default.for_tokens(1_187).as_dict())
+    large = presenters.head_text(default.for_tokens(31_000).as_dict())
+    assert small.startswith("Chosen for this project: its Train documents hold fewer than 5,000 tokens")
+    assert "BiLSTM 256, mini-batches of 4" in small
+    assert "5,000 tokens or more" in large and "BiLSTM 128, mini-batches of 32" in large
+    # Configs that do not adapt (and models trained before) say nothing.
+    assert presenters.head_text(configs.CONFIGS["2026-12-02-accurate"].as_dict()) == ""
+    assert presenters.head_text({}) == presenters.head_text(None) == ""
