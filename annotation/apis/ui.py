@@ -7,6 +7,7 @@ the browser's UTF-16 string indices, and nothing else does.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from rest_framework.request import Request
@@ -17,6 +18,7 @@ from annotation import selectors
 from annotation.models import Document, EntityType, Label
 from annotation.services.documents import document_set_dataset
 from annotation.services.labels import label_create, label_delete, label_update
+from annotation.snapping import SnapUnit, snap_units
 from projects import selectors as project_selectors
 from projects.models import Project
 from projects.permissions import Action, can, role_of
@@ -60,6 +62,19 @@ def labels_json(document: Document) -> list[dict[str, Any]]:
     return [dict(zip(keys, row, strict=True)) for row in rows]
 
 
+def snap_units_json(units: Sequence[SnapUnit]) -> list[int]:
+    """Word snapping's units (code points) as the page decodes them (`static/annotation/editor-snap.js`): for
+    each, the gap since the previous unit's end and its length, negated for a punctuation unit. A long
+    document's units then take about as many bytes as its text."""
+    encoded: list[int] = []
+    previous = 0
+    for unit in units:
+        length = unit.end - unit.start
+        encoded += [unit.start - previous, length if unit.word else -length]
+        previous = unit.end
+    return encoded
+
+
 def document_neighbors(document: Document) -> tuple[int | None, int | None]:
     """The previous and next documents' ids in the documents list's order (by location)."""
     siblings = document.project.documents
@@ -79,6 +94,7 @@ def document_json(document: Document, user) -> dict[str, Any]:
         "language": document.language or project.language,
         "dataset": document.dataset,
         "text": document.text,
+        "snapUnits": snap_units_json(snap_units(document.text)),
         "labels": labels_json(document),
         "entityTypes": entity_types_json(list(project.entity_types.order_by("order", "id"))),
         "previousId": previous_id,

@@ -67,7 +67,13 @@ export class SideList {
     for (let i = first; i < last; i++) rows.push(this.row(labels[i]));
     this.list.style.paddingTop = `${first * ROW_PX}px`;
     this.list.style.paddingBottom = `${(total - last) * ROW_PX}px`;
+    // The rows are rebuilt: a row that had the keyboard focus gives it to its successor (or to the list).
+    const focused = this.list.contains(document.activeElement) ? document.activeElement.dataset.k : undefined;
     this.list.replaceChildren(...rows);
+    if (focused !== undefined) {
+      const row = rows.find((li) => li.firstChild.dataset.k === focused);
+      (row ? row.firstChild : this.scroller).focus({ preventScroll: true });
+    }
     this.count.textContent = String(total);
     this.empty.hidden = total > 0;
   }

@@ -1,14 +1,19 @@
-// The labeling view: select text, press a type's key (or click it), and the label is saved at once.
+// The labeling view: select text (with the mouse, or the token cursor from the keyboard), press a type's key
+// (or click it), and the label is saved at once. A type picked with nothing selected is a brush: every
+// selection after it gets that type, until Esc.
 //
 // This module wires the parts together: `LabelStore` (labels and edits), `TextView` (the text),
-// `SideList`/`Popover` (panels), `SaveQueue` (saving), `History` (undo). Labels are kept in UTF-16 offsets,
-// the page's unit; `LabelApi` converts to the API's code points through `offsets.js`.
+// `PageSelection` (what a key labels), `TokenCursor` (selecting from the keyboard), `SnapUnits` (word snapping),
+// `SideList`/`Popover` (panels), `SaveQueue` (saving), `History` (undo). Labels are kept in UTF-16 offsets, the page's unit; `LabelApi` and `SnapUnits`
+// convert from the API's code points through `offsets.js`.
 
 import { LabelApi } from "./editor-api.js";
 import { installTypeStyles } from "./editor-colors.js";
+import { TokenCursor } from "./editor-cursor.js";
 import { History } from "./editor-history.js";
 import { Popover, SideList } from "./editor-panels.js";
-import { exactSpan, snapToWords } from "./editor-snap.js";
+import { PageSelection } from "./editor-selection.js";
+import { SnapUnits } from "./editor-snap.js";
 import { showSaveState, toast } from "./editor-status.js";
 import { LabelStore } from "./editor-store.js";
 import { SaveQueue } from "./editor-sync.js";
@@ -29,7 +34,9 @@ const typeName = (id) => types.get(id)?.name ?? "?";
 const alertUser = (message) => toast(message, "error");
 const notify = (message) => toast(message, "notice");
 
-const api = new LabelApi(root.dataset.api, root.dataset.csrf, new OffsetMap(text));
+const offsets = new OffsetMap(text);
+const api = new LabelApi(root.dataset.api, root.dataset.csrf, offsets);
+const units = new SnapUnits(data.snapUnits, offsets);
 const sorted = [];
 const view = new TextView($("doc-text"), text, sorted, typeName);
 const queue = new SaveQueue((state) => showSaveState(root, state));
@@ -46,7 +53,10 @@ const store = new LabelStore({
   queue,
   username: data.username,
   on: {
-    list: () => side.schedule(),
+    list: () => {
+      side.schedule();
+      cursor.paint(); // the text's nodes under the cursor may have been replaced
+    },
     count: (typeId, n) => {
       const badge = document.querySelector(`.palette [data-type-id="${typeId}"] .count`);
       if (badge) badge.textContent = String(n);
@@ -76,59 +86,71 @@ const popover = new Popover($("label-popover"), {
   onRemove: (key) => store.remove(key),
   onClose: () => closePopover(),
 });
+let brush = null; // brush mode: the type every selection gets, or null
+const selection = new PageSelection(view, units, {
+  root,
+  snapping: $("snap"),
+  hint: $("selection-hint"),
+  action: (selected) => {
+    if (!selected) return brush === null ? "Select text, then press a type's key" : "";
+    return brush === null ? "press a key or click a type" : `Enter labels it ${typeName(brush)}`;
+  },
+});
+const cursor = new TokenCursor(view, units, {
+  live: $("cursor-status"),
+  select: (span) => {
+    if (popover.open) closePopover();
+    selection.show(span);
+  },
+  describe: (offset) => {
+    const label = labelAt(offset);
+    return label ? `${typeName(label.typeId)} label` : "";
+  },
+  topInset: () => document.querySelector(".lab-sticky")?.offsetHeight ?? 0,
+});
+selection.cursor = cursor;
 
-// ---------------------------------------------------------------- selection
+// ---------------------------------------------------------------- labeling the selection
 
-let selection = null; // {start, end} in UTF-16, after snapping
-
-function readSelection() {
-  const native = window.getSelection();
-  if (!native.rangeCount || native.isCollapsed) return setSelection(null);
-  const range = native.getRangeAt(0);
-  if (!range.intersectsNode(view.container)) return setSelection(null);
-  const start = view.offsetOf(range.startContainer, range.startOffset);
-  const end = view.offsetOf(range.endContainer, range.endOffset);
-  if (start === null || end === null || start >= end) return setSelection(null);
-  const snap = $("snap") ? $("snap").checked : true;
-  const span = snap ? snapToWords(text, start, end) : exactSpan(text, start, end);
-  if (span && (span.start !== start || span.end !== end)) {
-    native.removeAllRanges();
-    native.addRange(view.range(span.start, span.end)); // show what will be labeled
-  }
-  setSelection(span);
+function labelSelection(typeId) {
+  const { start, end } = selection.span;
+  selection.clear();
+  store.create(typeId, start, end);
 }
 
-function setSelection(span) {
-  selection = span;
-  const hint = $("selection-hint");
-  if (!hint) return;
-  if (span) {
-    const shown = text.slice(span.start, span.end).replace(/\s*\n\s*/g, " \u21b5 ");
-    const quoted = shown.length > 60 ? `${shown.slice(0, 59)}\u2026` : shown;
-    hint.textContent = `\u201c${quoted}\u201d \u2014 press a key or click a type`;
-  } else {
-    hint.textContent = "Select text, then press a type's key";
-  }
-  root.classList.toggle("has-selection", !!span);
-}
-
-function clearSelection() {
-  window.getSelection().removeAllRanges();
-  setSelection(null);
-}
-
-/** A type's key or palette button: labels the selection, or retypes the open label. */
+/** A type's key or palette button: labels the selection, retypes the open label, or else picks the brush. */
 function applyType(typeId) {
-  readSelection(); // the selection as it is now, whatever events came before
-  if (selection) {
-    const { start, end } = selection;
-    clearSelection();
-    store.create(typeId, start, end);
-  } else if (popover.open) {
-    store.retype(popover.key, typeId);
-  } else {
-    notify("Select some text first, or click a label to change its type.");
+  if (selection.read()) labelSelection(typeId); // the selection as it is now, whatever events came before
+  else if (popover.open) store.retype(popover.key, typeId);
+  else setBrush(brush === typeId ? null : typeId);
+}
+
+/** Brush mode: every selection gets type `typeId` until Esc (null: off). */
+function setBrush(typeId) {
+  brush = typeId;
+  for (const button of document.querySelectorAll(".palette button[data-type-id]")) {
+    button.setAttribute("aria-pressed", String(+button.dataset.typeId === typeId));
   }
+  const status = $("brush-status");
+  if (status) {
+    status.textContent =
+      typeId === null ? "" : `Brush: every selection becomes ${typeName(typeId)} \u2014 Esc stops`;
+  }
+  root.classList.toggle("brushing", typeId !== null);
+  selection.refresh();
+}
+
+/** The label over UTF-16 offset `offset`, or null. */
+function labelAt(offset) {
+  const label = sorted[store.position(offset + 1) - 1];
+  return label && label.start <= offset && offset < label.end ? label : null;
+}
+
+/** Enter in the text: labels the selection with the brush, or opens the label under the cursor. */
+function enter() {
+  if (selection.read() && brush !== null) return labelSelection(brush);
+  const label = cursor.caret !== null && labelAt(units.starts[cursor.caret]);
+  if (label) reveal(label.key);
 }
 
 // ---------------------------------------------------------------- the open label
@@ -153,6 +175,8 @@ function reveal(key) {
   const label = store.get(key);
   const mark = label && view.markOf(label);
   if (!mark) return;
+  selection.clear(); // a type's key now retypes the label
+  cursor.placeAt(label.start);
   mark.scrollIntoView({ block: "center" });
   openPopover(key);
 }
@@ -201,11 +225,23 @@ function onKey(event) {
   const help = $("editor-help");
   const key = event.key;
   if (key === "Escape") {
-    if (popover.open) closePopover();
-    else clearSelection();
+    if (popover.open) {
+      closePopover();
+    } else {
+      selection.clear();
+      setBrush(null);
+    }
     return;
   }
   if (typing(event.target) || (help && help.open)) return;
+  if (event.target === view.container) {
+    if (cursor.key(event)) return;
+    if (key === "Enter" && !event.ctrlKey && !event.metaKey && !event.altKey) {
+      event.preventDefault();
+      enter();
+      return;
+    }
+  }
   const mod = event.ctrlKey || event.metaKey;
   if (mod && !event.altKey) {
     const lower = key.toLowerCase();
@@ -242,16 +278,24 @@ function wire() {
     const mark = event.target.closest("mark.ent");
     if (mark && window.getSelection().isCollapsed) openPopover(mark.dataset.k);
   });
+  let pressedInText = false;
   document.addEventListener("mouseup", (event) => {
     if (event.target.closest && event.target.closest("#label-popover, .palette, .lab-tools")) return;
-    readSelection();
+    if (selection.read() && brush !== null && pressedInText) labelSelection(brush);
   });
   document.addEventListener("keyup", (event) => {
-    if (event.shiftKey && event.key.startsWith("Arrow")) readSelection();
+    // Shift+arrows outside the text extend a mouse selection natively; in the text the cursor has them.
+    if (event.shiftKey && event.key.startsWith("Arrow") && event.target !== view.container) selection.read();
   });
   document.addEventListener("mousedown", (event) => {
+    pressedInText = view.container.contains(event.target);
     if (popover.open && !event.target.closest("#label-popover, mark.ent, .side-item")) closePopover();
   });
+  view.container.addEventListener("focus", () => {
+    if (view.container.matches(":focus-visible")) cursor.start(); // from the keyboard, not a click
+    cursor.paint();
+  });
+  view.container.addEventListener("blur", () => cursor.paint());
   document.addEventListener("keydown", onKey);
 
   for (const button of document.querySelectorAll(".palette button[data-type-id]")) {
@@ -319,7 +363,7 @@ function start() {
   );
   wire();
   showSaveState(root, { status: "saved", message: "", pending: 0, retryIn: 0 });
-  setSelection(null);
+  setBrush(null);
 }
 
 start();
