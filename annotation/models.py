@@ -3,6 +3,7 @@
 from django.conf import settings as django_settings
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Lower
 
 from projects.models import Project
 
@@ -18,7 +19,13 @@ class EntityType(models.Model):
     class Meta:
         ordering = ["order", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["project", "name"], name="entitytype_unique_name"),
+            # Names are unique regardless of case (annotation/entity_names.py); on SQLite, Lower folds ASCII only.
+            models.UniqueConstraint(
+                "project",
+                Lower("name"),
+                name="entitytype_unique_name_ci",
+                violation_error_message="The project already has an entity type with this name, in some case.",
+            ),
             models.UniqueConstraint(
                 fields=["project", "shortcut"], condition=~Q(shortcut=""), name="entitytype_unique_shortcut"
             ),

@@ -17,9 +17,17 @@ class Span(NamedTuple):
     category: str
 
 
+_SHOWN_MAX = 40  # characters of a label's text quoted in a message
+
+
 def describe(span: Span, text: str | None = None) -> str:
-    shown = f" '{text[span.start : span.end]}'" if text is not None else ""
-    return f"{span.category} [{span.start}, {span.end}){shown}"
+    """The label as a person reads it: "Party label 'Acme Corporation'" (offsets only without the text)."""
+    if text is None:
+        return f"{span.category} label at [{span.start}, {span.end})"
+    shown = " ".join(text[span.start : span.end].split())
+    if len(shown) > _SHOWN_MAX:
+        shown = shown[: _SHOWN_MAX - 1].rstrip() + "…"
+    return f"{span.category} label '{shown}'"
 
 
 def find_overlaps(spans: Iterable[Span]) -> list[tuple[Span, Span]]:
@@ -36,7 +44,7 @@ def find_overlaps(spans: Iterable[Span]) -> list[tuple[Span, Span]]:
 
 
 def overlap_message(a: Span, b: Span, text: str | None = None) -> str:
-    return f"Label {describe(b, text)} overlaps label {describe(a, text)}; labels in one document cannot overlap."
+    return f"The {describe(b, text)} overlaps the {describe(a, text)}; labels in one document cannot overlap."
 
 
 def check_no_overlap(new: Span, existing: Iterable[Span], text: str | None = None) -> None:

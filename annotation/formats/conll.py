@@ -15,12 +15,12 @@ from annotation.formats import DocumentData, ProblemList
 from annotation.formats.jsonl import name_stem, upload_text
 from annotation.formats.validation import check_documents, check_entity_types
 from annotation.spans import Span
+from studio.tokenization import tokenize
 
 SCHEMES = ("auto", "bio", "iob1", "io", "bioes")
 _ALIASES = {"iob2": "bio", "bilou": "bioes", "iobes": "bioes"}
 _ALLOWED = {"bio": "BIO", "iob1": "BIO", "io": "IO", "bioes": "BIOES", "lenient": "BIO"}
 _TAG = re.compile(r"(?:O|([BIESLU])-(\S+))")
-_TOKEN = re.compile(r"\S+")  # same notion of whitespace as str.split(), which the reader uses
 DOCSTART = "-DOCSTART-"
 
 
@@ -172,8 +172,10 @@ def _decode(sentence: list[_Token], scheme: str, problems: ProblemList) -> list[
 
 
 def write_conll(documents: Iterable[DocumentData]) -> tuple[str, list[dict]]:
-    """BIO CoNLL: whitespace tokens, one sentence per line of text, `-DOCSTART-` before each document.
+    """BIO CoNLL: the studio's tokens, one sentence per line of text, `-DOCSTART-` before each document.
 
+    Tokens are `studio.tokenization.tokenize`'s, the ones the model trains on and labeling snaps to, so
+    punctuation is its own token ("Corporation ," not "Corporation,") and a label drawn in the studio fits.
     Returns the file and a report with one entry per label that does not fit the tokens (it starts or ends
     inside a token, crosses a line break, shares a token with another label or covers no token) and per
     document without tokens. Such labels are still tagged on the tokens they touch, where those are free.
@@ -182,11 +184,9 @@ def write_conll(documents: Iterable[DocumentData]) -> tuple[str, list[dict]]:
     report: list[dict] = []
     for doc in documents:
         out.append(f"{DOCSTART} -X- -X- O\n\n")
-        tokens: list[tuple[int, int, int]] = []  # (start, end, line number) in text order
-        offset = 0
-        for number, line in enumerate(doc.text.split("\n")):
-            tokens.extend((offset + m.start(), offset + m.end(), number) for m in _TOKEN.finditer(line))
-            offset += len(line) + 1
+        newlines = [i for i, ch in enumerate(doc.text) if ch == "\n"]
+        # (start, end, line number) in text order; a token never holds whitespace, so never a newline.
+        tokens = [(t.start, t.end, bisect.bisect_left(newlines, t.start)) for t in tokenize(doc.text)]
         if not tokens:
             message = "The document has no tokens, so it is not in the CoNLL output."
             report.append(_entry(doc, Span(0, len(doc.text), ""), message))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from annotation.entity_names import case_clash_message, find_case_clashes
 from annotation.formats import DocumentData, ProblemList
 from annotation.spans import find_overlaps, overlap_message
 from studio import limits
@@ -60,3 +61,5 @@ def check_entity_types(entity_types: list[str], problems: ProblemList) -> None:
         if name in seen:
             problems.add(f"Entity type '{name}' is listed more than once.", "assets.entities")
         seen.add(name)
+    for name, earlier in find_case_clashes(entity_types):
+        problems.add(case_clash_message(name, earlier), "assets.entities")

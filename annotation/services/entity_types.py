@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.db.models import Max
 
+from annotation.entity_names import case_clash_message, find_case_clash
 from annotation.models import EntityType
 from projects.models import Project
 from projects.services.activity import activity_record
@@ -64,12 +65,21 @@ def _check_color(color: str) -> str:
     return color.lower()
 
 
+def _check_name_free(name: str, taken: list[str]) -> None:
+    """Refuses a name the project already has, in this spelling or in any other case."""
+    if name in taken:
+        raise Conflict(f"The project already has an entity type named '{name}'.", target="name")
+    other = find_case_clash(name, taken)
+    if other is not None:
+        raise Conflict(case_clash_message(name, other), target="name")
+
+
 @transaction.atomic
 def entity_type_create(*, project: Project, user, name: str, color: str = "", shortcut: str = "") -> EntityType:
     limits.check_entity_name(name)
-    if project.entity_types.filter(name=name).exists():
-        raise Conflict(f"The project already has an entity type named '{name}'.", target="name")
-    count = project.entity_types.count()
+    taken = list(project.entity_types.values_list("name", flat=True))
+    _check_name_free(name, taken)
+    count = len(taken)
     limits.check_entity_type_count(count + 1)
     order = (project.entity_types.aggregate(m=Max("order"))["m"] or 0) + 1
     entity_type = EntityType.objects.create(
@@ -90,8 +100,7 @@ def entity_type_update(
     project = entity_type.project
     if name is not None and name != entity_type.name:
         limits.check_entity_name(name)
-        if project.entity_types.filter(name=name).exclude(pk=entity_type.pk).exists():
-            raise Conflict(f"The project already has an entity type named '{name}'.", target="name")
+        _check_name_free(name, list(project.entity_types.exclude(pk=entity_type.pk).values_list("name", flat=True)))
         activity_record(project=project, user=user, verb="schema", summary=f"renamed {entity_type.name} to {name}")
         entity_type.name = name
     if color is not None:

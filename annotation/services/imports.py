@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from annotation.entity_names import case_clash_message, find_case_clashes
 from annotation.formats import DocumentData, ProblemList, ProjectData
 from annotation.models import Document, EntityType, Label
 from annotation.services.entity_types import next_color
@@ -12,7 +13,7 @@ from projects.models import Membership, Project, Role
 from projects.permissions import Action, can, require
 from projects.services.activity import activity_record
 from studio import limits
-from studio.exceptions import PermissionDenied
+from studio.exceptions import InvalidInput, PermissionDenied
 
 BATCH = 2000
 
@@ -24,6 +25,9 @@ def project_import(*, user, name: str, data: ProjectData) -> Project:
     Memberships stay; the importer must own an existing project. Readers already validated `data`.
     """
     limits.check_name(name)
+    clashes = find_case_clashes(data.entity_types)
+    if clashes:  # readers refuse these already; a snapshot from before the rule may still hold them
+        raise InvalidInput(" ".join(case_clash_message(a, b) for a, b in clashes), target="assets.entities")
     project = Project.objects.select_for_update().filter(name=name).first()
     if project is None:
         project = Project.objects.create(name=name)
@@ -66,6 +70,12 @@ def documents_import(*, user, project: Project, documents: list[DocumentData], c
         limits.check_document_count(project.documents.count() + len(documents))
     types = {t.name: t for t in project.entity_types.all()}
     new_categories = sorted({s.category for d in documents for s in d.labels} - set(types))
+    # A category differing only in case from a type (or another category) is refused, never merged: which
+    # spelling is meant is the uploader's call, and a silent merge would relabel their data.
+    clashes = find_case_clashes(new_categories, existing=types)
+    for category, earlier in clashes:
+        kind = "the entity type" if earlier in types else "the label category"
+        problems.add(case_clash_message(category, earlier, what="Label category", other=kind))
     if new_categories and not create_types:
         for category in new_categories:
             problems.add(f"Label category '{category}' is not one of the project's entity types.")

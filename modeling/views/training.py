@@ -31,6 +31,9 @@ from studio.exceptions import ApplicationError
 
 POLL_MILLISECONDS = 1500
 RECENT_JOBS = 50
+# A message true only while the job runs ("has started", "cancelling"): base.html marks it and the job's page
+# (static/modeling/progress.js) removes it once the job has ended.
+WHILE_JOB_ACTIVE = "while-job-active"
 
 
 @login_required
@@ -60,7 +63,9 @@ def training_start(request, project_name: str):
                 messages.error(request, error.message)
                 status = error.status
             else:
-                messages.success(request, f"Training of model '{job.model_label}' has started.")
+                messages.success(
+                    request, f"Training of model '{job.model_label}' has started.", extra_tags=WHILE_JOB_ACTIVE
+                )
                 return redirect("training-job-detail", project_name=project.name, job_id=job.job_id)
         else:
             status = 400
@@ -139,7 +144,11 @@ def training_job_cancel(request, project_name: str, job_id: str):
     if job.status == JobStatus.CANCELLED:
         messages.success(request, f"Training of model '{job.model_label}' was cancelled.")
     elif job.status == JobStatus.CANCELLING:
-        messages.info(request, f"Cancelling the training of model '{job.model_label}': it stops within moments.")
+        messages.info(
+            request,
+            f"Cancelling the training of model '{job.model_label}': it stops within moments.",
+            extra_tags=WHILE_JOB_ACTIVE,
+        )
     else:
         messages.warning(request, f"The job had already {job.status}; there was nothing to cancel.")
     return redirect("training-job-detail", project_name=project.name, job_id=job.job_id)

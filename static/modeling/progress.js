@@ -155,6 +155,15 @@ function render(state) {
   const cancel = root.querySelector("[data-cancel-button]");
   if (cancel) cancel.hidden = !(state.status === "notStarted" || state.status === "running");
 
+  if (!active) {
+    // "Training … has started" (and "Cancelling…") were true while the job ran; the status badge says the rest.
+    for (const message of document.querySelectorAll('[data-message~="while-job-active"]')) {
+      const list = message.parentElement;
+      message.remove();
+      if (list && !list.children.length) list.remove();
+    }
+  }
+
   if (lastStatus !== null && lastStatus !== state.status) {
     const live = root.querySelector("[data-live]");
     if (live) live.textContent = `Status: ${label}.`;

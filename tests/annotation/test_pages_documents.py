@@ -125,7 +125,27 @@ def test_upload_several_txt_files(make_user):
     assert response.status_code == 302
     assert dict(Document.objects.values_list("location", "text")) == {"one.txt": "First.", "two.txt": "Zoë 😀."}
     follow = client.get(URL).content.decode()
-    assert "Uploaded 2 documents (read one.txt as plain text, two.txt as plain text)." in follow
+    landed = "2 unassigned (not used by a manual split)"
+    assert f"Uploaded 2 documents (read one.txt as plain text, two.txt as plain text): {landed}." in follow
+
+
+def test_an_upload_lands_in_the_chosen_dataset_and_says_so(make_user):
+    team = make_team(make_user, documents=0)
+    client = signed_in(team.annotator)
+    page = client.get(f"{URL}upload/").content.decode()
+    assert 'name="dataset"' in page and "unassigned documents are left out of it" in page
+    assert upload(client, text_file("one.txt", "First."), dataset="Train").status_code == 302
+    assert upload(client, text_file("two.txt", "Second."), dataset="Test").status_code == 302
+    assert upload(client, text_file("three.txt", "Third."), dataset="keep").status_code == 302
+    assert dict(Document.objects.values_list("location", "dataset")) == {
+        "one.txt": "Train",
+        "two.txt": "Test",
+        "three.txt": "",
+    }
+    follow = client.get(URL).content.decode()
+    assert "(read one.txt as plain text): 1 to Train." in follow
+    assert "(read two.txt as plain text): 1 to Test." in follow
+    assert "(read three.txt as plain text): 1 unassigned (not used by a manual split)." in follow
 
 
 def test_upload_zip_of_txt_files(make_user):
@@ -267,6 +287,28 @@ def test_new_entity_types_from_an_annotators_upload_are_refused(make_user):
     assert not Document.objects.exists()
 
 
+def test_uploads_that_would_add_a_type_differing_only_in_case_are_refused_naming_both(make_user):
+    team = make_team(make_user, documents=0)
+    client = signed_in(team.owner)
+    jsonl = json.dumps({"text": "Ann signed.", "label": [[0, 3, "person"]]})
+    conll = "-DOCSTART- -X- -X- O\n\nAnn B-Person\nmet O\nBo B-PERSON\n"
+    azure = small_project()
+    azure["assets"]["entities"].append({"category": "PERSON"})  # listed, unused, clashing with the project's
+    for file, message in [
+        (text_file("a.jsonl", jsonl), "Label category &#x27;person&#x27; differs only in case from the entity type "
+         "&#x27;Person&#x27;; entity type names are unique regardless of case."),
+        (text_file("b.conll", conll), "Entity type &#x27;PERSON&#x27; differs only in case from the entity type "
+         "&#x27;Person&#x27;"),
+        (text_file("c.json", json.dumps(azure)), "Entity type &#x27;PERSON&#x27; differs only in case from the "
+         "entity type &#x27;Person&#x27;"),
+    ]:  # fmt: skip
+        response = upload(client, file)
+        assert response.status_code in (400, 409), file.name
+        assert message in response.content.decode(), file.name
+    assert not Document.objects.exists()
+    assert list(team.project.entity_types.values_list("name", flat=True)) == ["Person"]
+
+
 def test_upload_without_a_file(make_user):
     team = make_team(make_user, documents=0)
     response = signed_in(team.owner).post(f"{URL}upload/", {"format": "auto"})
@@ -348,7 +390,7 @@ def test_export_page_and_downloads(make_user):
     )
     client = signed_in(team.viewer)
     page = client.get("/projects/loans/export/").content.decode()
-    assert "1 label does not fit whitespace tokens" in page
+    assert "1 label does not fit the tokens" in page
     assert "does not start and end on token boundaries" in page
 
     azure = client.get("/projects/loans/export/?format=azure&includeText=true")
@@ -365,7 +407,7 @@ def test_export_page_and_downloads(make_user):
 
     conll = client.get("/projects/loans/export/?format=conll")
     assert conll["X-Studio-Conll-Misaligned"] == "1"
-    assert "Ann B-Person\nLee I-Person\nsigned. O" in conll.content.decode()
+    assert "Ann B-Person\nLee I-Person\nsigned O\n. O" in conll.content.decode()
     report = list(
         csv.DictReader(io.StringIO(client.get("/projects/loans/export/?format=conll-report").content.decode()))
     )

@@ -45,6 +45,22 @@ def test_add_entity_type_errors_show_on_their_field(make_user):
     assert list(team.project.entity_types.values_list("name", flat=True)) == ["Person"]
 
 
+def test_a_name_differing_only_in_case_is_refused_on_add_and_rename(make_user):
+    team = make_team(make_user)
+    client = signed_in(team.owner)
+    response = client.post("/projects/loans/schema/", {"name": "person"})
+    assert response.status_code == 400
+    assert (
+        "Entity type &#x27;person&#x27; differs only in case from the entity type &#x27;Person&#x27;; "
+        "entity type names are unique regardless of case." in response.content.decode()
+    )
+    client.post("/projects/loans/schema/", {"name": "Date", "shortcut": "d"})
+    date = team.project.entity_types.get(name="Date")
+    response = client.post(f"/projects/loans/schema/{date.pk}/", {"name": "PERSON", "shortcut": "d"})
+    assert response.status_code == 400 and "differs only in case from the entity type" in response.content.decode()
+    assert sorted(team.project.entity_types.values_list("name", flat=True)) == ["Date", "Person"]
+
+
 def test_rename_recolour_and_change_shortcut(make_user):
     team = make_team(make_user)
     person = team.project.entity_types.get()

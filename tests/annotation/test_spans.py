@@ -1,6 +1,6 @@
 import pytest
 
-from annotation.spans import Span, check_no_overlap, find_overlaps
+from annotation.spans import Span, check_no_overlap, find_overlaps, overlap_message
 from studio.exceptions import InvalidInput
 
 
@@ -19,5 +19,20 @@ def test_nested_span_is_an_overlap():
 
 
 def test_check_no_overlap_names_both_spans():
-    with pytest.raises(InvalidInput, match=r"Label B \[2, 6\) 'cdef' overlaps label A \[0, 4\) 'abcd'"):
+    with pytest.raises(InvalidInput, match=r"^The B label 'cdef' overlaps the A label 'abcd'; labels in one"):
         check_no_overlap(Span(2, 6, "B"), [Span(0, 4, "A")], "abcdefgh")
+
+
+def test_overlap_message_names_the_labels_by_type_and_text_not_offsets():
+    text = "This loan is made by Acme Corporation,\nthe Lender."
+    message = overlap_message(Span(21, 37, "Party"), Span(21, 25, "Lender"), text)
+    assert message == (
+        "The Lender label 'Acme' overlaps the Party label 'Acme Corporation'; labels in one document cannot overlap."
+    )
+    assert "[" not in message
+
+
+def test_overlap_message_shortens_long_labels_and_folds_line_breaks():
+    text = "Acme\nCorporation " + "x" * 60
+    message = overlap_message(Span(0, len(text), "Party"), Span(0, 4, "Lender"), text)
+    assert "the Party label 'Acme Corporation xxxxxxxxxxxxxxxxxxxxxx…'" in message

@@ -164,7 +164,8 @@ def test_train_page_estimate_follows_the_config_and_the_split(live_server, page,
     expect(estimate).to_have_attribute("aria-live", "polite")
     default = estimates[configs.DEFAULT_VERSION]
     expect(estimate).to_have_text(default["percentage"]["80"])
-    assert re.search(r"\d+ epochs\)\.$", default["percentage"]["80"])
+    # The team's few documents are a small project: the default says it trains the small-project head.
+    assert re.search(r"\d+ epochs\)\. A small project: it trains a wider model", default["percentage"]["80"])
 
     # The keyboard moves the slider: 80 -> 78 (the other slider and the estimate follow).
     page.locator("#id_train_percent").focus()
@@ -191,3 +192,43 @@ def test_train_page_estimate_follows_the_config_and_the_split(live_server, page,
     checked = page.locator("input[name=config_version]:checked").get_attribute("value")
     assert checked != "2026-11-29-accurate"
     expect(estimate).to_have_text(estimates[checked]["manual"])
+
+
+def test_the_started_banner_goes_once_the_job_has_ended(live_server, page, login, make_user):
+    team = make_team(make_user)
+    login(team.owner)
+    page.goto(f"{live_server.url}/projects/loans/train/")
+    page.get_by_label("Model name").fill("loans-v2")
+    page.get_by_role("button", name="Start training").click()
+    page.wait_for_url("**/projects/loans/train/jobs/*/")
+    banner = (
+        page.locator(".messages").get_by_role("status").filter(has_text="Training of model 'loans-v2' has started.")
+    )
+    expect(banner).to_be_visible()
+
+    job = TrainingJob.objects.get()
+    now = timezone.now()
+    TrainingJob.objects.filter(pk=job.pk).update(
+        status=JobStatus.RUNNING,
+        training_status=JobStatus.RUNNING,
+        training_percent=40,
+        training_started_at=now,
+        heartbeat_at=now,
+    )
+    expect(page.locator('[data-bar="training"]')).to_have_attribute("aria-valuenow", "40")
+    expect(banner).to_be_visible()  # true while the job runs
+
+    make_model(team.project, "loans-v2")
+    TrainingJob.objects.filter(pk=job.pk).update(
+        status=JobStatus.SUCCEEDED,
+        training_status=JobStatus.SUCCEEDED,
+        training_percent=100,
+        training_ended_at=now,
+        evaluation_status=JobStatus.SUCCEEDED,
+        evaluation_percent=100,
+        evaluation_started_at=now,
+        evaluation_ended_at=now,
+    )
+    expect(page.locator("[data-status-badge]")).to_have_text("Succeeded")
+    expect(banner).to_have_count(0)
+    expect(page.locator(".messages")).to_have_count(0)

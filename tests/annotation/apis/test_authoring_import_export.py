@@ -113,7 +113,7 @@ BAD_FILES = {
     ),
     "overlapping labels": (
         lambda b: _docs(b)[0]["entities"][0]["labels"].append({"category": "Amount", "offset": 13, "length": 7}),
-        ["01.txt", "overlaps label Borrower [8, 18) 'John Smith'"],
+        ["01.txt", "overlaps the Borrower label 'John Smith'"],
     ),
     "missing text": (
         lambda b: _docs(b)[1].pop("text"),
@@ -130,6 +130,10 @@ BAD_FILES = {
     "too many entity types": (
         lambda b: b["assets"]["entities"].extend({"category": f"T{i}"} for i in range(199)),
         ["at most 200 entity types"],
+    ),
+    "entity names differing only in case": (
+        lambda b: b["assets"]["entities"].append({"category": "borrower"}),
+        ["assets.entities", "Entity type 'borrower' differs only in case from the entity type 'Borrower'"],
     ),
     "bad entity name": (
         lambda b: b["assets"]["entities"].append({"category": "Amount$"}),

@@ -118,7 +118,7 @@ def test_overlap_is_409_with_a_message_naming_both_spans(owner, make_user, proje
     assert response.json() == {
         "error": {
             "code": "Conflict",
-            "message": "Label Amount [13, 18) 'Smith' overlaps label Borrower [8, 18) 'John Smith'; "
+            "message": "The Amount label 'Smith' overlaps the Borrower label 'John Smith'; "
             "labels in one document cannot overlap.",
         }
     }

@@ -133,7 +133,7 @@ def test_line_problems_name_the_line(record_line, message):
         (dict(text="abc", label=[[-1, 2, "A"]]), "A: Label [-1, 2) is outside the document (length 3)."),
         (
             dict(text="abcdef", label=[[0, 3, "A"], [2, 5, "B"]]),
-            "Label B [2, 5) 'cde' overlaps label A [0, 3) 'abc'; labels in one document cannot overlap.",
+            "The B label 'cde' overlaps the A label 'abc'; labels in one document cannot overlap.",
         ),
         (dict(text="", label=[]), "Document 'doc.txt' is empty; a document needs at least 1 character."),
         (dict(text="abc", dataset="Validation"), "Dataset 'Validation' is not one of Train, Test."),
