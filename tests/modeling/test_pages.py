@@ -500,7 +500,7 @@ def test_overview_shows_big_numbers_facts_and_guidance(team):
     assert "<strong>9</strong> train" in page and "<strong>3</strong> test" in page
     assert "Automatic: 80% train / 20% test" in page
     assert configs.CONFIGS[configs.DEFAULT_VERSION].description in page
-    assert "its Train documents hold fewer than 5,000 tokens" in page  # the head chosen for the project
+    assert "its Train documents hold fewer than 10,000 tokens" in page  # the head chosen for the project
     # Guidance from the label counts: every type under 15 training labels, Lender missing from test.
     assert "3 entity types have too few training labels" in page
     assert "Lender has training labels but no test labels" in page

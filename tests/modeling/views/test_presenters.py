@@ -131,9 +131,9 @@ def test_the_model_page_says_which_head_the_project_got():
     default = configs.CONFIGS[configs.DEFAULT_VERSION]
     small = presenters.head_text(default.for_tokens(1_187).as_dict())
     large = presenters.head_text(default.for_tokens(31_000).as_dict())
-    assert small.startswith("Chosen for this project: its Train documents hold fewer than 5,000 tokens")
+    assert small.startswith("Chosen for this project: its Train documents hold fewer than 10,000 tokens")
     assert "BiLSTM 256, mini-batches of 4" in small
-    assert "5,000 tokens or more" in large and "BiLSTM 128, mini-batches of 32" in large
+    assert "10,000 tokens or more" in large and "BiLSTM 128, mini-batches of 32" in large
     # Configs that do not adapt (and models trained before) say nothing.
     assert presenters.head_text(configs.CONFIGS["2026-12-02-accurate"].as_dict()) == ""
     assert presenters.head_text({}) == presenters.head_text(None) == ""
