@@ -72,10 +72,17 @@ class TrainedModel(models.Model):
     # Label counts per category in train and test, for the guidance checks.
     label_counts = models.JSONField(default=dict)
     created_by = models.ForeignKey(django_settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+    # Set when a newer training of the same label replaced this model while a deployment served it: the label
+    # names the newer model, and this one (files included) stays only until no deployment serves it.
+    replaced_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-trained_at"]
-        constraints = [models.UniqueConstraint(fields=["project", "label"], name="trainedmodel_unique_label")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "label"], condition=Q(replaced_at__isnull=True), name="trainedmodel_unique_label"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.model_id
@@ -86,8 +93,9 @@ class Deployment(models.Model):
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="deployments")
     name = models.CharField(max_length=50)
-    # PROTECT: a model that serves a deployment cannot disappear under it.
-    trained_model = models.ForeignKey(TrainedModel, on_delete=models.PROTECT, related_name="deployments")
+    # RESTRICT: a model that serves a deployment cannot disappear under it, unless the deployment goes in the
+    # same deletion (deleting a project deletes its deployments and models together).
+    trained_model = models.ForeignKey(TrainedModel, on_delete=models.RESTRICT, related_name="deployments")
     deployed_at = models.DateTimeField()
     created_by = models.ForeignKey(django_settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
 

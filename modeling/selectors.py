@@ -25,17 +25,22 @@ def training_job_get(*, project: Project, job_id: str) -> TrainingJob:
 
 
 def trained_model_list(*, project: Project) -> QuerySet[TrainedModel]:
-    return project.trained_models.defer("evaluation_documents")
+    """The model of each label; a replaced model a deployment still serves is reached through that deployment."""
+    return _current_models(project).defer("evaluation_documents")
 
 
 def trained_model_get(*, project: Project, label: str, with_documents: bool = False) -> TrainedModel:
-    qs = project.trained_models.all() if with_documents else trained_model_list(project=project)
+    qs = _current_models(project) if with_documents else trained_model_list(project=project)
     model = qs.filter(label=label).first()
     if model is None:
         raise NotFound(
             f"The model '{label}' could not be found in project '{project.name}'.", innererror_code="ModelNotFound"
         )
     return model
+
+
+def _current_models(project: Project) -> QuerySet[TrainedModel]:
+    return project.trained_models.filter(replaced_at__isnull=True)
 
 
 def deployment_list(*, project: Project) -> QuerySet[Deployment]:

@@ -1,4 +1,9 @@
-"""What every API view shares: Azure error bodies, the api-version check and key authentication."""
+"""What every API view shares: Azure error bodies, the api-version check and key authentication.
+
+Every error on an API path leaves as Azure's JSON, never an HTML page: domain errors and DRF's own through
+`exception_handler`, anything unexpected as a logged 500 `InternalServerError`, and unknown API paths and errors
+outside the views through `not_found` and `server_error` (the project's 404 and 500 handlers).
+"""
 
 from __future__ import annotations
 
@@ -6,11 +11,13 @@ import logging
 from datetime import UTC
 from typing import Any
 
-from django.http import Http404
+from django.core import exceptions as django_exceptions
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.views import defaults
 from rest_framework import exceptions as drf_exceptions
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
+from rest_framework.views import APIView, set_rollback
 
 from studio.exceptions import ApplicationError
 
@@ -31,18 +38,31 @@ _DRF_CODES = {
 }
 
 
+# Paths whose every answer is JSON: the Azure APIs and the labeling view's UI API.
+API_PATH_PREFIXES = ("/language/", "/api/")
+INTERNAL_ERROR = {
+    "code": "InternalServerError",
+    "message": "The server failed to handle this request; the error was logged. Try again, or report it if it "
+    "keeps happening.",
+}
+
+
 def error_response(error: dict[str, Any], status: int) -> Response:
     response = Response({"error": error}, status=status)
     response["x-ms-error-code"] = error["code"]
     return response
 
 
-def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    """Every API error leaves as `{"error": {"code", "message", ...}}`, Azure's shape."""
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
+    """Every API error leaves as `{"error": {"code", "message", ...}}`, Azure's shape (the transaction of a
+    request-wide atomic block, if any, rolls back)."""
+    set_rollback()
     if isinstance(exc, ApplicationError):
         return error_response(exc.as_error(), exc.status)
     if isinstance(exc, Http404):
         return error_response({"code": "NotFound", "message": str(exc) or "Resource not found."}, 404)
+    if isinstance(exc, django_exceptions.PermissionDenied):
+        exc = drf_exceptions.PermissionDenied(str(exc) or None)
     if isinstance(exc, drf_exceptions.ParseError):
         return error_response(
             {
@@ -67,8 +87,31 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
             # DRF sets the first authenticator's header (the subscription-key header) on the exception.
             response["WWW-Authenticate"] = exc.auth_header
         return response
-    logger.exception("Unhandled API error", exc_info=exc)
-    return None
+    request = context.get("request")
+    logger.error("Unhandled API error on %s", getattr(request, "path", "?"), exc_info=exc)
+    return error_response(dict(INTERNAL_ERROR), 500)
+
+
+def is_api_path(request: HttpRequest) -> bool:
+    return request.path.startswith(API_PATH_PREFIXES)
+
+
+def _json_error(error: dict[str, Any], status: int) -> JsonResponse:
+    return JsonResponse({"error": error}, status=status, headers={"x-ms-error-code": error["code"]})
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """The project's 404 handler: Azure's JSON on API paths (an unknown route), the 404 page elsewhere."""
+    if is_api_path(request):
+        return _json_error({"code": "NotFound", "message": f"There is no API resource at '{request.path}'."}, 404)
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """The project's 500 handler, for errors outside an API view's own handling (middleware, URL resolving)."""
+    if is_api_path(request):
+        return _json_error(dict(INTERNAL_ERROR), 500)
+    return defaults.server_error(request)
 
 
 def _flatten(detail: Any) -> str:

@@ -15,3 +15,7 @@ urlpatterns = [
     path("", include("annotation.urls")),
     path("", include("modeling.urls")),
 ]
+
+# Unknown API paths and errors outside the API views answer in Azure's JSON too (`studio.api`).
+handler404 = "studio.api.not_found"
+handler500 = "studio.api.server_error"

@@ -25,6 +25,7 @@ from projects.services import projects as project_services
 from projects.services.operations import job_record, job_result
 from studio.api import AzureAPIView, paged
 from studio.exceptions import ApplicationError, InvalidInput
+from studio.parsers import refuse_lone_surrogates
 
 
 class ProjectListApi(AzureAPIView):
@@ -33,13 +34,31 @@ class ProjectListApi(AzureAPIView):
         return Response(paged(request, projects))
 
 
+# Azure's `CreateProjectOptions` fields a PATCH may set: wire name -> (service argument, JSON type, its name).
 PATCH_FIELDS = {
-    "language": "language",
-    "multilingual": "multilingual",
-    "description": "description",
-    "storageInputContainerName": "storage_input_container_name",
-    "settings": "settings",
+    "language": ("language", str, "a string"),
+    "multilingual": ("multilingual", bool, "true or false"),
+    "description": ("description", str, "a string"),
+    "storageInputContainerName": ("storage_input_container_name", str, "a string"),
+    "settings": ("settings", dict, "an object"),
 }
+
+
+def _project_changes(body: dict[str, Any]) -> dict[str, Any]:
+    """The fields a PATCH sets, each of its JSON type (null clears it, as merge-patch does)."""
+    changes = {}
+    for key, (field, kind, described) in PATCH_FIELDS.items():
+        if key not in body:
+            continue
+        value = body[key]
+        if value is not None and not isinstance(value, kind):
+            raise InvalidInput(
+                f"'{key}' must be {described}, got {json.dumps(value)[:80]}.",
+                innererror_code="InvalidParameterValue",
+                target=key,
+            )
+        changes[field] = value
+    return changes
 
 
 class ProjectApi(AzureAPIView):
@@ -63,7 +82,7 @@ class ProjectApi(AzureAPIView):
                 f"projectKind '{kind}' is not supported; this service serves CustomEntityRecognition.",
                 target="projectKind",
             )
-        changes = {field: body[key] for key, field in PATCH_FIELDS.items() if key in body}
+        changes = _project_changes(body)
         if Project.objects.filter(name=project_name).exists():
             project = project_selectors.project_get(user=request.user, name=project_name, action=Action.MANAGE)
             project = project_services.project_update(project=project, user=request.user, **changes)
@@ -81,17 +100,20 @@ class ProjectApi(AzureAPIView):
 
 
 def _import_payload(request: Request) -> tuple[Any, dict[str, str] | None]:
-    """The project file and, for zips, the texts by location."""
+    """The project file and, for zips, the texts by location (UTF-8 files: no lone surrogates but in JSON escapes)."""
     if request.FILES:
         upload = next(iter(request.FILES.values()))
         data = upload.read()
         if upload.name.lower().endswith(".zip") or data[:2] == b"PK":
-            return read_zip(data)
+            project, texts = read_zip(data)
+            return refuse_lone_surrogates(project), texts
         problems = ProblemList()
         text = decode_text(data, upload.name, problems)
         problems.raise_if_any("The upload")
         try:
-            return json.loads(text), None
+            return refuse_lone_surrogates(json.loads(text)), None
+        except RecursionError:
+            raise InvalidInput("The project file nests arrays or objects too deeply.") from None
         except json.JSONDecodeError as error:
             raise InvalidInput(
                 f"The project file is not valid JSON: line {error.lineno}, column {error.colno}: {error.msg}.",

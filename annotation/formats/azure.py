@@ -11,13 +11,24 @@ from collections.abc import Mapping
 from typing import Any
 
 from annotation.formats import DocumentData, ProblemList, ProjectData
-from annotation.formats.validation import check_documents, check_entity_types
+from annotation.formats.validation import check_document_languages, check_documents, check_entity_types
 from annotation.offsets import OffsetMap
 from annotation.spans import Span
 
 PROJECT_KIND = "CustomEntityRecognition"
 PROJECT_FILE_VERSIONS = ("2022-05-01", "2022-10-01-preview", "2023-04-01")
 STRING_INDEX_TYPE = "Utf16CodeUnit"
+
+
+# The metadata fields read, with their JSON types: anything else is a problem, not a value stored as text.
+METADATA_TYPES = (
+    ("projectName", str, "a string"),
+    ("language", str, "a string"),
+    ("multilingual", bool, "true or false"),
+    ("description", str, "a string"),
+    ("storageInputContainerName", str, "a string"),
+    ("settings", dict, "an object"),
+)
 
 
 def _is_int(value: Any) -> bool:
@@ -54,16 +65,23 @@ def read_project(
         problems.add("Missing required object 'assets'.", "assets")
         assets = {}
 
+    wrong = set()
+    for key, kind, described in METADATA_TYPES:
+        value = metadata.get(key)
+        if value is not None and not isinstance(value, kind):
+            problems.add(f"'metadata.{key}' must be {described}, got {value!r:.80}.", f"metadata.{key}")
+            wrong.add(key)
+    metadata = {k: v for k, v in metadata.items() if k not in wrong}
     project = ProjectData(
         name=metadata.get("projectName", ""),
         language=metadata.get("language") or "",
-        multilingual=bool(metadata.get("multilingual", False)),
+        multilingual=metadata.get("multilingual") or False,
         description=metadata.get("description") or "",
         storage_input_container_name=metadata.get("storageInputContainerName") or "",
         settings=metadata.get("settings") or {},
     )
     for key in ("projectName", "language"):
-        if not metadata.get(key) and "metadata" in payload:
+        if key not in wrong and not metadata.get(key) and "metadata" in payload:
             problems.add(f"Missing required field 'metadata.{key}'.", f"metadata.{key}")
     kind = metadata.get("projectKind")
     if kind is not None and kind != PROJECT_KIND:
@@ -96,6 +114,11 @@ def read_project(
         if doc is not None:
             project.documents.append(doc)
     check_documents(project.documents, project.entity_types, problems)
+    if project.language:
+        fix = "Set 'metadata.multilingual' to true for documents in several languages."
+        check_document_languages(
+            project.documents, language=project.language, multilingual=project.multilingual, problems=problems, fix=fix
+        )
     problems.raise_if_any("The project file")
     return project
 
@@ -124,7 +147,11 @@ def _read_document(
     if dataset not in ("Train", "Test", ""):
         problems.add(f"Dataset {dataset!r} is not one of Train, Test.", target)
         dataset = ""
-    doc = DocumentData(location=location, text=text, language=raw.get("language") or "", dataset=dataset)
+    language = raw.get("language") or ""
+    if not isinstance(language, str):
+        problems.add(f"'language' must be a string, got {language!r:.80}.", target)
+        language = ""
+    doc = DocumentData(location=location, text=text, language=language, dataset=dataset)
     offsets = OffsetMap(text)
     units = offsets.utf16_length
     regions = raw.get("entities", [])
@@ -149,7 +176,11 @@ def _read_document(
                 target,
             )
             continue
-        for label in region.get("labels", []) or []:
+        labels = region.get("labels") or []
+        if not isinstance(labels, list):
+            problems.add(f"A region's 'labels' must be a list of labels, got {labels!r:.80}.", target)
+            continue
+        for label in labels:
             span = _read_label(label, offsets, units, region_start, region_start + region_length, problems, target)
             if span is not None:
                 doc.labels.append(span)

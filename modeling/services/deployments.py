@@ -1,4 +1,6 @@
-"""Deployments: deploy (create or reassign), delete, swap. Each is one transaction, effective at once.
+"""Deployments: deploy (create or reassign), delete, swap. Each is one transaction, effective at once. A model
+that a newer training of its label replaced goes (files after the commit) when its last deployment stops serving
+it (`modeling.services.models`).
 
 After the commit, the process that deployed starts loading the model in the background, and every web process's
 preloader (`deployments_preload_start`) loads it within `serving.POLL_SECONDS`, so the first call after a deploy
@@ -16,7 +18,7 @@ from django.utils import timezone
 
 from modeling import selectors, serving
 from modeling.models import Deployment, TrainedModel
-from modeling.services.models import model_file
+from modeling.services.models import model_file, trained_models_prune_replaced
 from projects.models import OperationKind, Project
 from projects.services.activity import activity_record
 from projects.services.operations import job_record
@@ -33,7 +35,7 @@ def _locked(project: Project, name: str) -> Deployment:
 def deployment_deploy(*, user, project: Project, name: str, model_label: str):
     """Points deployment `name` at the model `model_label` (creating the deployment if needed)."""
     limits.check_name(name, what="Deployment")
-    model = TrainedModel.objects.filter(project=project, label=model_label).first()
+    model = selectors.trained_model_list(project=project).filter(label=model_label).first()
     if model is None:
         raise NotFound(
             f"The model '{model_label}' could not be found in project '{project.name}'.",
@@ -55,6 +57,7 @@ def deployment_deploy(*, user, project: Project, name: str, model_label: str):
         deployment.trained_model = model
         deployment.deployed_at = now
         deployment.save(update_fields=["trained_model", "deployed_at"])
+        trained_models_prune_replaced(project=project)
     project.last_deployed_at = now
     project.save(update_fields=["last_deployed_at"])
     _load_after_commit(model)
@@ -66,6 +69,7 @@ def deployment_deploy(*, user, project: Project, name: str, model_label: str):
 def deployment_delete(*, user, project: Project, name: str):
     deployment = _locked(project, name)
     deployment.delete()
+    trained_models_prune_replaced(project=project)
     activity_record(project=project, user=user, verb="deployed", summary=f"deleted deployment {name}")
     return job_record(kind=OperationKind.DEPLOYMENT, project_name=project.name, user=user)
 

@@ -1,9 +1,19 @@
-"""Trained models: delete (files too) and load-snapshot (restore the data a model was trained on)."""
+"""Trained models: delete (files too), replace (a newer training of the label) and load-snapshot (restore the data
+a model was trained on).
+
+Retraining a label that a deployment serves replaces the label's model, not the deployment's: the deployment keeps
+serving the model it was given (files included), as an Azure deployment keeps its model until it is deployed
+again; a swap moves it along. Once the last deployment serving it is redeployed or deleted, it is removed. Model
+files are only ever removed after the database change that stops using them commits (`transaction.on_commit`), so
+a rollback never leaves a deployment pointing at files that are gone.
+"""
 
 from __future__ import annotations
 
+import functools
 import json
 import shutil
+from datetime import datetime
 from pathlib import Path
 
 from django.conf import settings
@@ -12,7 +22,7 @@ from django.db import transaction
 from annotation.formats.azure import read_project
 from annotation.services.imports import project_import
 from modeling.models import TrainedModel
-from projects.models import OperationKind
+from projects.models import OperationKind, Project
 from projects.services.operations import job_record
 from studio.exceptions import ApplicationError, Conflict
 
@@ -35,9 +45,31 @@ def trained_model_delete(*, model: TrainedModel) -> None:
             "another model there first.",
             innererror_code="Conflict",
         )
+    _delete_with_files(model)
+
+
+def trained_model_replace(*, model: TrainedModel, at: datetime) -> None:
+    """A newer training of `model`'s label is being recorded (same transaction): a model no deployment serves is
+    deleted with its files; a deployed one stays, files included, marked replaced, until no deployment serves it
+    (`trained_models_prune_replaced`)."""
+    if model.deployments.exists():
+        model.replaced_at = at
+        model.save(update_fields=["replaced_at"])
+    else:
+        _delete_with_files(model)
+
+
+def trained_models_prune_replaced(*, project: Project) -> None:
+    """Deletes, files too, the project's replaced models that no deployment serves any more (after a redeploy or
+    a deployment's deletion, in that transaction)."""
+    for model in project.trained_models.filter(replaced_at__isnull=False, deployments__isnull=True):
+        _delete_with_files(model)
+
+
+def _delete_with_files(model: TrainedModel) -> None:
     folder = model_directory(model)
     model.delete()
-    transaction.on_commit(lambda: shutil.rmtree(folder, ignore_errors=True))
+    transaction.on_commit(functools.partial(shutil.rmtree, folder, ignore_errors=True))
 
 
 @transaction.atomic

@@ -103,7 +103,7 @@ def _render_page(request, project, *, status: int = 200, deploy: dict | None = N
         selected_model=deploy.get("model") if deploy.get("model") in labels else next(iter(labels), ""),
         load_states=load_states,
         test_load=load_states.get(chosen, {}),
-        deployed_models={d.name: d.trained_model.label for d in deployments},
+        deployed_models={d.name: presenters.served_model_name(d.trained_model) for d in deployments},
         deployments_max=limits.DEPLOYMENTS_MAX,
         at_limit=len(deployments) >= limits.DEPLOYMENTS_MAX,
         test_form=test_form,

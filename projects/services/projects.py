@@ -1,10 +1,14 @@
 from __future__ import annotations
 
+import functools
+import shutil
+
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from projects.models import Membership, Project, Role
 from projects.services.activity import activity_record
+from projects.storage import project_models_directory
 from studio import limits
 from studio.exceptions import Conflict, InvalidInput, NotFound
 
@@ -57,7 +61,12 @@ def project_update(*, project: Project, user, **changes) -> Project:
 
 @transaction.atomic
 def project_delete(*, project: Project) -> None:
+    """Deletes the project with everything in it, as Azure does: documents, labels, jobs, trained models and the
+    deployments serving them (runtime calls to them then answer 404). The model files go once that commits, so
+    a deletion that rolls back leaves every deployment able to load its model."""
+    folder = project_models_directory(project.pk)
     project.delete()
+    transaction.on_commit(functools.partial(shutil.rmtree, folder, ignore_errors=True))
 
 
 @transaction.atomic

@@ -89,7 +89,10 @@ def test_delete_needs_the_typed_name(make_user):
     assert "Type &#x27;loans&#x27; exactly" in response.content.decode()
     response = client.post("/projects/loans/delete/", {"confirm_name": "loans"}, follow=True)
     assert not Project.objects.filter(name="loans").exists()
-    assert "Project &#x27;loans&#x27; and all its documents and labels were deleted." in response.content.decode()
+    assert (
+        "Project &#x27;loans&#x27; and all its documents, labels, models and deployments were deleted."
+        in response.content.decode()
+    )
 
 
 def test_delete_only_by_post(make_user):

@@ -68,3 +68,26 @@ def loan_project(name: str = "loans", documents: int = 24, test_every: int = 0, 
             "documents": docs,
         },
     }
+
+
+def trained_model_files(project, label: str = "m1", *, suffix: str = "a", deployment: str | None = None):
+    """A `TrainedModel` row with a folder under MODELS_DIR holding a stand-in `model.pt` (nothing is trained),
+    optionally served by `deployment`; for tests of what happens to rows and files, not of predictions."""
+    from pathlib import Path
+
+    from django.conf import settings
+    from django.utils import timezone
+
+    from modeling.models import Deployment, TrainedModel
+
+    relative = f"{project.pk}/{label}-{suffix}"
+    folder = Path(settings.MODELS_DIR) / relative
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "model.pt").write_bytes(b"stand-in")
+    model = TrainedModel.objects.create(
+        project=project, label=label, model_id=f"{label}-{suffix}-{project.pk}", path=relative,
+        training_config_version="2026-11-01-fast", trained_at=timezone.now(),
+    )  # fmt: skip
+    if deployment:
+        Deployment.objects.create(project=project, name=deployment, trained_model=model, deployed_at=timezone.now())
+    return model

@@ -111,7 +111,9 @@ def project_delete(request, project_name: str):
         form = ProjectSettingsForm(initial=_settings_initial(project))
         return _settings_page(request, project, form=form, delete_form=delete_form)
     project_services.project_delete(project=project)
-    messages.success(request, f"Project '{project_name}' and all its documents and labels were deleted.")
+    messages.success(
+        request, f"Project '{project_name}' and all its documents, labels, models and deployments were deleted."
+    )
     return redirect("project-list")
 
 

@@ -21,6 +21,16 @@ def _bad_request(message: str, inner: str, target: str | None = None) -> Applica
     return ApplicationError(message, code="InvalidArgument", status=400, innererror_code=inner, target=target)
 
 
+def request_body(request: Request) -> Any:
+    """The parsed body, once its Content-Length is within the runtime's limit (nothing is read before that)."""
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0  # Django reads no body without a valid Content-Length
+    limits.check_runtime_request_bytes(length)
+    return request.data
+
+
 def _body(body: Any) -> dict[str, Any]:
     if not isinstance(body, dict):
         raise InvalidInput("The body must be a JSON object.")
@@ -42,7 +52,10 @@ def parse_job(body: Any) -> tuple[list[RuntimeDocument], list[RuntimeTask], str]
     if not isinstance(raw_tasks, list) or not raw_tasks:
         raise _bad_request("At least one task is required in 'tasks'.", "InvalidParameterValue", "tasks")
     tasks = [parse_task(raw, i) for i, raw in enumerate(raw_tasks)]
-    return documents, tasks, str(body.get("displayName") or "")
+    display_name = body.get("displayName") or ""
+    if not isinstance(display_name, str):
+        raise _bad_request("'displayName' must be a string.", "InvalidParameterValue", "displayName")
+    return documents, tasks, display_name
 
 
 def parse_documents(analysis_input: Any) -> list[RuntimeDocument]:
@@ -70,8 +83,12 @@ def parse_documents(analysis_input: Any) -> list[RuntimeDocument]:
                 "InvalidDocument",
             )
         seen.add(doc_id)
-        text = doc.get("text")
-        parsed.append(RuntimeDocument(doc_id, text if isinstance(text, str) else "", doc.get("language")))
+        text, language = doc.get("text"), doc.get("language")
+        if language is not None and not isinstance(language, str):
+            raise _bad_request(
+                f"Document '{doc_id}': 'language' must be a string.", "InvalidDocument", f"documents[{index}].language"
+            )
+        parsed.append(RuntimeDocument(doc_id, text if isinstance(text, str) else "", language))
     total = batch_characters([d.text for d in parsed])
     if total > limits.RUNTIME_CHARACTERS_MAX:
         raise _bad_request(
@@ -91,22 +108,32 @@ def parse_task(raw: Any, index: int, *, default_name: str | None = None) -> Runt
             f"Task kind {kind!r} is not supported; this service runs '{TASK_KIND}'.", "InvalidParameterValue", "kind"
         )
     parameters = raw.get("parameters") or {}
+    if not isinstance(parameters, dict):
+        raise _bad_request("Task 'parameters' must be an object.", "InvalidParameterValue", "parameters")
     project_name, deployment_name = parameters.get("projectName"), parameters.get("deploymentName")
     if not project_name or not deployment_name:
         raise _bad_request(
             "Task parameters need 'projectName' and 'deploymentName'.", "InvalidParameterValue", "parameters"
         )
+    if not isinstance(project_name, str) or not isinstance(deployment_name, str):
+        raise _bad_request(
+            "Task parameters 'projectName' and 'deploymentName' must be strings.", "InvalidParameterValue", "parameters"
+        )
     index_type = parameters.get("stringIndexType", DEFAULT_INDEX_TYPE)
     if index_type == OLD_TEXT_ELEMENTS:
         index_type = DEFAULT_INDEX_TYPE
-    if index_type not in INDEX_TYPES:
+    if not isinstance(index_type, str) or index_type not in INDEX_TYPES:
         raise _bad_request(
             f"stringIndexType {index_type!r} is not one of {', '.join(INDEX_TYPES)}.",
             "InvalidParameterValue",
             "stringIndexType",
         )
-    name = raw.get("taskName", default_name if default_name is not None else str(index))
-    return RuntimeTask(str(name), project_name, deployment_name, index_type)
+    name = raw.get("taskName")
+    if name is None:
+        name = default_name if default_name is not None else str(index)
+    if not isinstance(name, str):
+        raise _bad_request(f"Task {index}: 'taskName' must be a string.", "InvalidParameterValue", f"tasks[{index}]")
+    return RuntimeTask(name, project_name, deployment_name, index_type)
 
 
 def page_number(request: Request, name: str) -> int | None:

@@ -24,7 +24,7 @@ def analyze_text_results(task: RuntimeTask, documents: list[RuntimeDocument], an
 
 def statistics(documents: list[RuntimeDocument]) -> dict[str, int]:
     """Azure's request statistics for these documents; only analyzable ones count as valid and are billed."""
-    valid = [d for d in documents if runtime.document_problem(d.text) is None]
+    valid = [d for d in documents if d.unanalyzable() is None]
     return {
         "documentsCount": len(documents),
         "validDocumentsCount": len(valid),

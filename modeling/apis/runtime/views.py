@@ -28,7 +28,7 @@ def _accepted(request: Request, job: AnalyzeJob) -> Response:
 
 class AnalyzeJobSubmitApi(AzureAPIView):
     def post(self, request: Request) -> Response:
-        documents, tasks, display_name = requests.parse_job(request.data)
+        documents, tasks, display_name = requests.parse_job(requests.request_body(request))
         job = runtime.analyze_job_submit(user=request.user, documents=documents, tasks=tasks, display_name=display_name)
         return _accepted(request, job)
 
@@ -60,6 +60,6 @@ class AnalyzeJobCancelApi(AzureAPIView):
 
 class AnalyzeSyncApi(AzureAPIView):
     def post(self, request: Request) -> Response:
-        task, documents = requests.parse_sync(request.data)
+        task, documents = requests.parse_sync(requests.request_body(request))
         analysis = runtime.analyze_sync(user=request.user, task=task, documents=documents)
         return Response(responses.analyze_text_results(task, documents, analysis))

@@ -5,7 +5,8 @@ larger ones run on a background thread of the serving process, so no request thr
 stale jobs are swept by `analyze_jobs_expire` and `analyze_jobs_fail_stale` on a schedule, never by a read.
 
 What an `AnalyzeJob` stores is domain data; Azure's shape is built only when answering (`modeling/apis/runtime/`):
-- `documents`: `[{"id", "text", "language"}]`
+- `documents`: `[{"id", "text", "language", "problem"?}]`; a document that cannot be analyzed (empty, too long) is
+  kept without its text, with its `problem`
 - `tasks`: `[{"name", "projectName", "deploymentName", "stringIndexType", "status", "updatedAt" (ISO 8601 or null),
   "results"?: {"documents": [{"id", "entities": [[start, end, category, confidence], ...]}],
   "errors": [{"id", "message"}]}}]`, offsets in code points
@@ -102,7 +103,7 @@ def analyze_job_submit(
         job_id=str(uuid.uuid4()),
         user=user,
         display_name=display_name[:DISPLAY_NAME_MAX],
-        documents=[{"id": d.id, "text": d.text, "language": d.language} for d in documents],
+        documents=[_document_json(d) for d in documents],
         tasks=[_task_json(task) for task in tasks],
         expires_at=timezone.now() + limits.RUNTIME_JOB_LIFETIME,
     )
@@ -196,7 +197,7 @@ def analyze_jobs_fail_stale() -> int:
 
 
 def job_documents(job: AnalyzeJob) -> list[RuntimeDocument]:
-    return [RuntimeDocument(d["id"], d["text"], d.get("language")) for d in job.documents]
+    return [RuntimeDocument(d["id"], d["text"], d.get("language"), d.get("problem")) for d in job.documents]
 
 
 def job_tasks(job: AnalyzeJob) -> list[JobTask]:
@@ -218,6 +219,13 @@ def job_tasks(job: AnalyzeJob) -> list[JobTask]:
 
 def job_errors(job: AnalyzeJob) -> list[JobError]:
     return [JobError(e["message"], e["code"], e.get("innerCode"), e.get("task")) for e in job.errors]
+
+
+def _document_json(document: RuntimeDocument) -> dict[str, Any]:
+    problem = document.unanalyzable()
+    if problem and document.text:  # its text is never analyzed: not kept for a day either
+        return {"id": document.id, "text": "", "language": document.language, "problem": problem}
+    return {"id": document.id, "text": document.text, "language": document.language}
 
 
 def _task_json(task: RuntimeTask) -> dict[str, Any]:

@@ -34,6 +34,13 @@ class RuntimeDocument:
     id: str
     text: str
     language: str | None = None
+    # Why the document cannot be analyzed, for one a job keeps without its text (`text` is then empty): a job
+    # never stores what it refuses, such as a megabyte of text over the per-document limit.
+    problem: str | None = None
+
+    def unanalyzable(self) -> str | None:
+        """Why the document cannot be analyzed, or None when it can."""
+        return self.problem or document_problem(self.text)
 
 
 @dataclass(frozen=True)
@@ -109,7 +116,7 @@ def documents_analyze(*, deployment: Deployment, documents: list[RuntimeDocument
     """Predicts every analyzable document; the others become `DocumentError`s."""
     valid, errors = [], []
     for document in documents:
-        problem = document_problem(document.text)
+        problem = document.unanalyzable()
         if problem:
             errors.append(DocumentError(document.id, problem))
         else:

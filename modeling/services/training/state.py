@@ -1,12 +1,33 @@
 """The job's state machine moves the worker and the sweeps share: notStarted -> running (claim) and
-running -> succeeded | failed | cancelled (finish)."""
+running -> succeeded | failed | cancelled (finish), and the folder a run writes into. A job that ends without a
+model leaves no files behind, whoever ends it (the worker, or a sweep after its worker died)."""
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import shutil
+from pathlib import Path
+
+from django.db import transaction
 from django.utils import timezone
 
 from modeling.models import TrainingJob
 from projects.models import ACTIVE_STATUSES, JobStatus
+from projects.storage import project_models_directory
+
+
+def run_directory(job: TrainingJob) -> Path:
+    """The folder a job trains into, under its project's folder; the model's folder if the job succeeds."""
+    return project_models_directory(job.project_id) / f"{job.model_label}-job{job.pk}"
+
+
+def run_directory_remove(folder: Path) -> None:
+    """Removes a run's folder, and its project's folder if that leaves it empty (a project deleted while the run
+    wrote into it)."""
+    shutil.rmtree(folder, ignore_errors=True)
+    with contextlib.suppress(OSError):
+        folder.parent.rmdir()
 
 
 def job_claim(job_pk: int) -> TrainingJob | None:
@@ -23,7 +44,8 @@ def job_claim(job_pk: int) -> TrainingJob | None:
 
 
 def job_finish(job: TrainingJob, status: str, *, error: str | None = None) -> None:
-    """Ends the job and whichever of its phases is still active with `status`, recording `error`."""
+    """Ends the job and whichever of its phases is still active with `status` (failed or cancelled), recording
+    `error`; the run's files go once that commits."""
     now = timezone.now()
     job.status = status
     for phase in ("training", "evaluation"):
@@ -35,3 +57,4 @@ def job_finish(job: TrainingJob, status: str, *, error: str | None = None) -> No
         code = "OperationCancelled" if status == JobStatus.CANCELLED else "InternalServerError"
         job.errors = [*job.errors, {"code": code, "message": error}]
     job.save()
+    transaction.on_commit(functools.partial(run_directory_remove, run_directory(job)))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-import shutil
 import uuid
 from collections import Counter
 from pathlib import Path
@@ -16,13 +15,15 @@ from django.utils import timezone
 from annotation.formats.azure import write_project
 from annotation.services.imports import project_data
 from modeling import config as configs
+from modeling import selectors
 from modeling.ml.callbacks import TrainingTimedOut
 from modeling.models import TrainedModel, TrainingJob
 from modeling.services.data import to_labeled
+from modeling.services.models import trained_model_replace
 from modeling.services.training.progress import Cancelled, Heartbeat, Progress
 from modeling.services.training.split import job_split
-from modeling.services.training.state import job_claim, job_finish
-from projects.models import JobStatus, Project
+from modeling.services.training.state import job_claim, job_finish, run_directory, run_directory_remove
+from projects.models import ACTIVE_STATUSES, JobStatus, Project
 from studio.exceptions import InvalidInput
 
 logger = logging.getLogger(__name__)
@@ -34,28 +35,38 @@ def training_job_run(*, job_pk: int) -> None:
     if job is None:
         logger.info("Training job %s is not waiting to start; nothing to do.", job_pk)
         return
-    workdir = Path(settings.MODELS_DIR) / str(job.project_id) / f"{job.model_label}-{uuid.uuid4().hex[:12]}"
+    workdir = run_directory(job)
     try:
         with Heartbeat(job.pk):
             model = _train_and_evaluate(job, workdir)
     except Cancelled:
-        shutil.rmtree(workdir, ignore_errors=True)
-        job_finish(TrainingJob.objects.get(pk=job.pk), JobStatus.CANCELLED, error="The job was cancelled.")
+        _finish(job, workdir, JobStatus.CANCELLED, "The job was cancelled.")
         return
     except (ValueError, InvalidInput, TrainingTimedOut) as error:
-        shutil.rmtree(workdir, ignore_errors=True)
-        job_finish(TrainingJob.objects.get(pk=job.pk), JobStatus.FAILED, error=str(error))
+        _finish(job, workdir, JobStatus.FAILED, str(error))
+        return
+    except JobEnded:
+        logger.info("Training job %s was ended or deleted while it ran; its files are gone.", job.job_id)
+        run_directory_remove(workdir)
         return
     except Exception as error:
         logger.exception("Training job %s failed", job.job_id)
-        shutil.rmtree(workdir, ignore_errors=True)
-        job_finish(
-            TrainingJob.objects.get(pk=job.pk),
-            JobStatus.FAILED,
-            error=f"Training failed: {type(error).__name__}: {error}",
-        )
+        _finish(job, workdir, JobStatus.FAILED, f"Training failed: {type(error).__name__}: {error}")
         return
     logger.info("Training job %s produced model %s", job.job_id, model.model_id)
+
+
+class JobEnded(Exception):
+    """The job is no longer this worker's: a sweep failed it, or it went with its project."""
+
+
+def _finish(job: TrainingJob, workdir: Path, status: str, error: str) -> None:
+    """Ends a run that recorded no model: its files go at once (no row points at them), and the job ends with
+    `status` unless a sweep ended it, or its project's deletion removed it, meanwhile."""
+    run_directory_remove(workdir)
+    current = TrainingJob.objects.filter(pk=job.pk).first()
+    if current is not None and current.status in ACTIVE_STATUSES:
+        job_finish(current, status, error=error)
 
 
 def _train_and_evaluate(job: TrainingJob, workdir: Path) -> TrainedModel:
@@ -108,15 +119,19 @@ def _train_and_evaluate(job: TrainingJob, workdir: Path) -> TrainedModel:
 
 @transaction.atomic
 def _record_model(job, workdir, config, result, split, evaluation, documents) -> TrainedModel:
-    project = Project.objects.select_for_update().get(pk=job.project_id)
-    job = TrainingJob.objects.select_for_update().get(pk=job.pk)
+    """Records the new model under the job's label in one transaction. The label's previous model is replaced:
+    deleted (its files once this commits) unless a deployment serves it, in which case it keeps serving, files
+    included, until no deployment serves it any more (`modeling.services.models`)."""
+    project = Project.objects.select_for_update().filter(pk=job.project_id).first()
+    job = TrainingJob.objects.select_for_update().filter(pk=job.pk).first()
+    if project is None or job is None or job.status not in ACTIVE_STATUSES:
+        raise JobEnded()
     if job.cancel_requested:
         raise Cancelled()
     now = timezone.now()
-    previous = TrainedModel.objects.filter(project=project, label=job.model_label).first()
+    previous = selectors.trained_model_list(project=project).filter(label=job.model_label).first()
     if previous is not None:
-        shutil.rmtree(Path(settings.MODELS_DIR) / previous.path, ignore_errors=True)
-        previous.delete()
+        trained_model_replace(model=previous, at=now)
     model = TrainedModel.objects.create(
         project=project,
         label=job.model_label,

@@ -24,6 +24,12 @@ LOAD_NOTICES = {
 }
 
 
+def served_model_name(model) -> str:
+    """A deployment's model as the page names it: its label, marked when a newer training of that label replaced
+    it (the deployment keeps serving this one until it is redeployed)."""
+    return f"{model.label} (earlier training)" if model.replaced_at else model.label
+
+
 @dataclass
 class Fragment:
     """A run of the tested text: plain, or one predicted entity (the template escapes `text`)."""
