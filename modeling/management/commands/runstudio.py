@@ -1,22 +1,35 @@
-"""Starts the web server and the django-q2 worker together; Ctrl-C (or SIGTERM) stops both."""
+"""Runs the web server and the django-q2 worker under one supervisor (`make run`).
+
+A child that dies is restarted (after a doubling delay, at most 5 times a minute, after which everything stops
+with a message); its orphans go with it. Ctrl-C or SIGTERM stops both within a few seconds: a training still
+running is killed and marked failed, so it never claims to run on.
+"""
 
 import os
-import signal
-import subprocess
+import socket
 import sys
-import time
+from pathlib import Path
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connections
+
+from modeling.management.supervisor import Child, GaveUp, Supervisor
+from modeling.services.training.sweeps import training_jobs_fail_running
+
+# A Unix socket's path must fit in sun_path (108 bytes with its terminating NUL on Linux).
+_MAX_SOCKET_PATH = 100
 
 
 class Command(BaseCommand):
-    help = "Runs the web server (gunicorn) and the task worker (qcluster) together."
+    help = "Runs the web server (gunicorn) and the task worker (qcluster) together, restarting either if it dies."
 
     def add_arguments(self, parser):
         parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
         parser.add_argument("--port", default=os.environ.get("PORT", "8000"))
 
     def handle(self, *args, host: str, port: str, **options):
+        _check_can_listen(host, port)
         env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "studio.settings.local"),
@@ -27,42 +40,59 @@ class Command(BaseCommand):
             "--workers", os.environ.get("WEB_WORKERS", "2"),
             "--threads", os.environ.get("WEB_THREADS", "8"),
             "--timeout", "300",
+            "--graceful-timeout", "2",  # within runstudio's own grace, so a stop is never cut short by SIGKILL
             "--access-logfile", "-",
+            *_control_socket_options(Path(settings.DATA_DIR)),
         ]  # fmt: skip
-        from modeling.services.training.sweeps import training_jobs_fail_running
-
+        worker = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py"), "qcluster"]
         # This machine's worker is about to start, so no job can still be running: say so on the jobs.
+        self._fail_running_jobs()
+        supervisor = Supervisor(
+            [
+                Child("web server", web, env=env, cwd=settings.BASE_DIR),
+                # After the worker's whole group is gone (crashed, or killed on stop) nothing of this machine runs
+                # a job any more: jobs claiming to run are failed before a new worker starts.
+                Child("worker", worker, env=env, cwd=settings.BASE_DIR, after_exit=self._fail_running_jobs),
+            ],
+            log=self.stdout.write,
+        )
+        self.stdout.write(f"Studio on http://{host}:{port}/ (Ctrl-C stops it)")
+        try:
+            supervisor.run()
+        except GaveUp as error:
+            raise CommandError(str(error)) from None
+        self.stdout.write("Studio stopped.")
+
+    def _fail_running_jobs(self) -> None:
         failed = training_jobs_fail_running()
+        connections.close_all()  # the supervisor holds no database connection while it waits
         if failed:
             self.stdout.write(f"Marked {failed} training job(s) failed: the worker stopped while they ran.")
-        worker = [sys.executable, "manage.py", "qcluster"]
-        processes = [subprocess.Popen(web, env=env), subprocess.Popen(worker, env=env)]
-        self.stdout.write(
-            f"Studio on http://{host}:{port}/ (web pid {processes[0].pid}, worker pid {processes[1].pid})"
-        )
 
-        stopping = False
 
-        def stop(signum=None, frame=None):
-            nonlocal stopping
-            if stopping:
-                return
-            stopping = True
-            for process in processes:
-                if process.poll() is None:
-                    process.send_signal(signal.SIGTERM)
+def _control_socket_options(data_dir: Path) -> list[str]:
+    """gunicorn's control socket goes in the data directory, not the user's shared ~/.gunicorn/gunicorn.ctl."""
+    import gunicorn.config
 
-        signal.signal(signal.SIGINT, stop)
-        signal.signal(signal.SIGTERM, stop)
+    if "control_socket" not in {setting.name for setting in gunicorn.config.KNOWN_SETTINGS}:
+        return []  # a gunicorn before 25.1 makes no control socket
+    path = data_dir / "gunicorn.ctl"
+    if len(os.fsencode(path)) > _MAX_SOCKET_PATH:
+        return ["--no-control-socket"]  # nothing of the studio uses it; a deep data directory goes without
+    return ["--control-socket", str(path)]
+
+
+def _check_can_listen(host: str, port: str) -> None:
+    """Fails at once when the address is taken, rather than after gunicorn's retries and the restarts."""
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host.strip("[]"), int(port), type=socket.SOCK_STREAM)[0]
+    except (OSError, ValueError) as error:
+        raise CommandError(f"Cannot listen on {host}:{port}: {error}.") from None
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as gunicorn does
         try:
-            while all(p.poll() is None for p in processes):
-                time.sleep(0.5)
-        finally:
-            stop()
-            deadline = time.time() + 30
-            for process in processes:
-                try:
-                    process.wait(timeout=max(0.1, deadline - time.time()))
-                except subprocess.TimeoutExpired:
-                    process.kill()
-        self.stdout.write("Studio stopped.")
+            probe.bind(address)
+        except OSError as error:
+            raise CommandError(
+                f"Cannot listen on {host}:{port}: {error.strerror}. Stop what uses it, or set PORT (or --port)."
+            ) from None
