@@ -3,10 +3,14 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+# Test-only JavaScript (axe-core for the accessibility checks in tests/e2e), from package-lock.json; never served.
+NODE_STAMP := node_modules/.package-lock.json
 
-.PHONY: install run test test-all bench lint format migrate
+.PHONY: install install-test run test test-all bench lint format migrate
 
 install: $(STAMP)
+
+install-test: install $(NODE_STAMP)
 
 # torch first (the CPU build that pip takes from this machine's disk or index), so no dependency pulls CUDA.
 $(STAMP): pyproject.toml
@@ -16,6 +20,10 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install -q -e '.[dev]'
 	touch $(STAMP)
 
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $(NODE_STAMP)
+
 migrate: install
 	$(PY) manage.py migrate --noinput
 
@@ -23,10 +31,10 @@ run: migrate
 	$(PY) manage.py ensureadmin
 	$(PY) manage.py runstudio
 
-test: install
+test: install-test
 	$(PY) -m pytest -m "not slow" -q
 
-test-all: install
+test-all: install-test
 	$(PY) -m pytest -q
 
 bench: install

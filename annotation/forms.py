@@ -4,13 +4,14 @@ live in the services, whose errors views attach to the field they name (`attach_
 from __future__ import annotations
 
 from django import forms
+from django.http import QueryDict
 
 from annotation.models import Dataset
 from annotation.services.splits import SplitScope
 from annotation.services.uploads import FORMAT_NAMES, UploadFormat
 from annotation.splits import DEFAULT_SEED
-from projects.languages import LANGUAGES
-from projects.models import Role
+from projects.languages import LANGUAGES, language_choices
+from projects.models import Project, Role
 from studio import limits
 from studio.exceptions import ApplicationError
 
@@ -133,10 +134,31 @@ class UploadForm(forms.Form):
         "(an automatic split divides them).",
     )
 
+    # Only a multilingual project's documents have languages of their own; others are in the project's.
+    language = forms.ChoiceField(
+        required=False,
+        label="Language",
+        initial="keep",
+        help_text="The language of every document uploaded, or what each document says in the file.",
+    )
+
+    def __init__(self, *args, project: Project | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if project is None or not project.multilingual:
+            del self.fields["language"]
+        else:
+            keep = ("keep", f"As the file says (the project's language, {project.language}, if it says nothing)")
+            self.fields["language"].choices = [keep, *language_choices(project.language)]
+
     def dataset_value(self) -> str | None:
         """The dataset every document goes to, or None to keep what the files say."""
         value = self.cleaned_data.get("dataset") or "keep"
         return {"keep": None, "none": Dataset.UNASSIGNED}.get(value, value)
+
+    def language_value(self) -> str | None:
+        """The language every document gets, or None to keep what the files say."""
+        value = self.cleaned_data.get("language") or "keep"
+        return None if value == "keep" else value
 
 
 STATUS_CHOICES = [("", "All documents"), ("labeled", "Labeled"), ("unlabeled", "Unlabeled")]
@@ -170,6 +192,17 @@ class DocumentFilterForm(forms.Form):
 
     def active(self) -> bool:
         return any(value not in (None, "") for value in self.selector_filters().values())
+
+    def query_string(self) -> str:
+        """The valid filters, re-encoded as a query string ("" for none): links to the labeling view carry it, so
+        its Prev/Next walk the list as filtered and its way back returns to that list."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        query = QueryDict(mutable=True)
+        for key in self.fields:
+            if data.get(key) not in (None, ""):
+                query[key] = str(data[key])
+        return query.urlencode()
 
 
 class IdListField(forms.Field):

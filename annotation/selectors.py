@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery
 
 from annotation.models import Dataset, Document, EntityType, Label
 from projects import selectors as project_selectors
@@ -33,7 +33,9 @@ def document_list(
     dataset: str | None = None,
     search: str = "",
 ) -> QuerySet[Document]:
-    qs = project.documents.annotate(label_count=Count("labels"))
+    """The documents list: the project's documents matching the filters (`DocumentFilterForm`), by location.
+    The labeling view's Prev/Next walk the same list (`document_neighbors`)."""
+    qs = project.documents.all()
     has_labels = Exists(Label.objects.filter(document=OuterRef("pk")))
     if labeled is True:
         qs = qs.filter(has_labels)
@@ -48,6 +50,25 @@ def document_list(
     return qs.order_by("location")
 
 
+def document_neighbors(
+    *,
+    project: Project,
+    document: Document,
+    labeled: bool | None = None,
+    entity_type_id: int | None = None,
+    dataset: str | None = None,
+    search: str = "",
+) -> tuple[int | None, int | None]:
+    """The ids of the documents before and after `document` in the documents list as filtered (`document_list`,
+    same filters and order); `document` itself need not match them (labeling it may have taken it out)."""
+    listed = document_list(
+        project=project, labeled=labeled, entity_type_id=entity_type_id, dataset=dataset, search=search
+    ).values_list("pk", flat=True)
+    previous = listed.filter(location__lt=document.location).order_by("-location").first()
+    following = listed.filter(location__gt=document.location).order_by("location").first()
+    return previous, following
+
+
 def document_get(*, project: Project, document_id: int) -> Document:
     doc = project.documents.filter(pk=document_id).first()
     if doc is None:
@@ -57,6 +78,16 @@ def document_get(*, project: Project, document_id: int) -> Document:
 
 def label_list(*, document: Document) -> QuerySet[Label]:
     return document.labels.select_related("entity_type").order_by("start")
+
+
+def label_version(*, document: Document) -> str:
+    """A tag that changes whenever the document's labels change, from one aggregate (no label is read), so the
+    labeling view can ask "changed since?" cheaply. Any added label has a larger id than every id before it
+    (ids are never reused), so it moves the largest id; removals alone lower the count; an edit moves
+    `updated_at`. Whatever removes labels (a type's deletion, an import) is seen too."""
+    row = document.labels.aggregate(n=Count("id"), last_id=Max("id"), last_edit=Max("updated_at"))
+    edited = row["last_edit"].timestamp() if row["last_edit"] else 0
+    return f"{row['n']}-{row['last_id'] or 0}-{edited:.6f}"
 
 
 def project_list_for_user(*, user) -> QuerySet[Project]:

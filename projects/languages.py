@@ -1,7 +1,10 @@
 """The languages the studio offers for projects and documents: one list for the authoring API and the forms.
 
-Any BCP-47 code is accepted from imports and the API; this list is what the studio names and suggests.
+Any well-formed BCP-47 code is accepted from imports and the API; this list is what the studio names and suggests,
+and what a person picks a document's language from.
 """
+
+import re
 
 # (code, name), in the order the authoring API lists them.
 LANGUAGES: list[tuple[str, str]] = [
@@ -22,3 +25,35 @@ LANGUAGES: list[tuple[str, str]] = [
     ("tr", "Turkish"),
     ("pl", "Polish"),
 ]
+
+CODE_MAX = 20  # what `Project.language` and `Document.language` hold
+# A BCP-47 tag's shape: a 2-3 letter language, then subtags of 1-8 letters or digits ("en-us", "zh-hans", "sr-latn-rs").
+_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
+
+
+def is_language_code(code: object) -> bool:
+    """Whether `code` is shaped like a BCP-47 tag the studio can keep (imports accept any such code)."""
+    return isinstance(code, str) and len(code) <= CODE_MAX and _TAG.fullmatch(code) is not None
+
+
+def same_language(a: str, b: str) -> bool:
+    """Language tags compare regardless of case, as BCP-47 says ("en-US" is "en-us")."""
+    return a.lower() == b.lower()
+
+
+def language_choices(*kept: str) -> list[tuple[str, str]]:
+    """The languages a person may pick: the studio's list, plus each of `kept` (a project's or a document's
+    current code, which an import may have brought from outside the list) so that choosing it again works."""
+    choices = list(LANGUAGES)
+    known = {code.lower() for code, _ in choices}
+    for code in kept:
+        if code and code.lower() not in known:
+            choices.append((code, code))
+            known.add(code.lower())
+    return choices
+
+
+def document_language(*, stated: str, project_language: str, multilingual: bool) -> str:
+    """A document's language: the one it states in a multilingual project, else the project's (Azure's rule:
+    a project that is not multilingual has every document in its language)."""
+    return (stated if multilingual else "") or project_language

@@ -12,7 +12,7 @@ class Action(StrEnum):
     VIEW = "view"  # read everything: documents, labels, metrics, exports
     LABEL = "label"  # add, change, remove labels
     UPLOAD = "upload"  # add documents
-    ASSIGN_DATASET = "assign_dataset"  # set documents' Train/Test
+    ASSIGN_DATASET = "assign_dataset"  # set documents' Train/Test and, in a multilingual project, language
     MANAGE = "manage"  # settings, schema, members, deletions, import-replace, training, deployments
 
 
@@ -26,7 +26,7 @@ DESCRIPTIONS = {
     Action.VIEW: "view this project",
     Action.LABEL: "label documents",
     Action.UPLOAD: "upload documents",
-    Action.ASSIGN_DATASET: "assign documents to Train or Test",
+    Action.ASSIGN_DATASET: "assign documents to Train or Test or set their language",
     Action.MANAGE: "change this project's settings, schema, members or models",
 }
 

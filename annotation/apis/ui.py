@@ -7,19 +7,23 @@ the browser's UTF-16 string indices, and nothing else does.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import quote_etag
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from annotation import selectors
+from annotation.forms import DocumentFilterForm
 from annotation.models import Document, EntityType, Label
-from annotation.services.documents import document_set_dataset
+from annotation.services.documents import document_set_dataset, document_set_language
 from annotation.services.labels import label_create, label_delete, label_update
 from annotation.snapping import SnapUnit, snap_units
 from projects import selectors as project_selectors
+from projects.languages import document_language
 from projects.models import Project
 from projects.permissions import Action, can, role_of
 from studio.exceptions import InvalidInput
@@ -75,27 +79,38 @@ def snap_units_json(units: Sequence[SnapUnit]) -> list[int]:
     return encoded
 
 
-def document_neighbors(document: Document) -> tuple[int | None, int | None]:
-    """The previous and next documents' ids in the documents list's order (by location)."""
-    siblings = document.project.documents
-    previous = siblings.filter(location__lt=document.location).order_by("-location").values_list("pk", flat=True)
-    following = siblings.filter(location__gt=document.location).order_by("location").values_list("pk", flat=True)
-    return previous.first(), following.first()
+def list_filters(query: Mapping[str, str], project: Project) -> DocumentFilterForm:
+    """The documents list's filters that a link to the labeling view carried in its query string (none: the
+    whole list). Prev/Next then walk the list as it was filtered."""
+    if not any(query.get(key) for key in DocumentFilterForm.base_fields):
+        return DocumentFilterForm(None)
+    return DocumentFilterForm(query, entity_types=selectors.entity_type_list(project=project))
 
 
-def document_json(document: Document, user) -> dict[str, Any]:
-    """Everything the labeling view needs about one document, also embedded in the page through `json_script`."""
+def labels_etag(document: Document) -> str:
+    return quote_etag(selectors.label_version(document=document))
+
+
+def document_json(document: Document, user, *, filters: DocumentFilterForm | None = None) -> dict[str, Any]:
+    """Everything the labeling view needs about one document, also embedded in the page through `json_script`.
+    `labelsVersion` is the labels' ETag (read before them, so a change in between is fetched again, never
+    missed); Prev/Next (`previousId`, `nextId`) follow the documents list with `filters`."""
     project: Project = document.project
-    previous_id, next_id = document_neighbors(document)
+    listed = filters.selector_filters() if filters is not None else {}
+    previous_id, next_id = selectors.document_neighbors(project=project, document=document, **listed)
+    labels_version = labels_etag(document)
     return {
         "id": document.pk,
         "project": project.name,
         "location": document.location,
-        "language": document.language or project.language,
+        "language": document_language(
+            stated=document.language, project_language=project.language, multilingual=project.multilingual
+        ),
         "dataset": document.dataset,
         "text": document.text,
         "snapUnits": snap_units_json(snap_units(document.text)),
         "labels": labels_json(document),
+        "labelsVersion": labels_version,
         "entityTypes": entity_types_json(list(project.entity_types.order_by("order", "id"))),
         "previousId": previous_id,
         "nextId": next_id,
@@ -118,20 +133,36 @@ def _document(request: Request, project_name: str, document_id: int, action: Act
 
 class DocumentUiApi(APIView):
     def get(self, request: Request, project_name: str, document_id: int) -> Response:
-        return Response(document_json(_document(request, project_name, document_id), request.user))
+        document = _document(request, project_name, document_id)
+        filters = list_filters(request.query_params, document.project)
+        return Response(document_json(document, request.user, filters=filters))
 
     def patch(self, request: Request, project_name: str, document_id: int) -> Response:
         body = _body(request)
-        if "dataset" not in body:
-            raise InvalidInput("Send the document's new 'dataset': 'Train', 'Test' or '' (unassigned).")
+        fields = {"dataset", "language"} & set(body)
+        if len(fields) != 1:
+            raise InvalidInput(
+                "Send one change: the document's new 'dataset' ('Train', 'Test' or '' for unassigned) "
+                "or its 'language' (a multilingual project's)."
+            )
         document = _document(request, project_name, document_id, Action.ASSIGN_DATASET)
+        if "language" in body:
+            document = document_set_language(document=document, user=request.user, language=body["language"])
+            return Response({"id": document.pk, "language": document.language})
         document = document_set_dataset(document=document, user=request.user, dataset=body["dataset"])
         return Response({"id": document.pk, "dataset": document.dataset})
 
 
 class LabelListUiApi(APIView):
     def get(self, request: Request, project_name: str, document_id: int) -> Response:
-        return Response({"labels": labels_json(_document(request, project_name, document_id))})
+        """The labels, or 304 when `If-None-Match` names the current version: the page's refresh reads no label
+        unless one changed."""
+        document = _document(request, project_name, document_id)
+        etag = labels_etag(document)
+        response = get_conditional_response(request, etag=etag) or Response({"labels": labels_json(document)})
+        response["ETag"] = etag
+        patch_cache_control(response, private=True, no_cache=True)
+        return response
 
     def post(self, request: Request, project_name: str, document_id: int) -> Response:
         body = _body(request)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from annotation.entity_names import case_clash_message, find_case_clashes
 from annotation.formats import DocumentData, ProblemList
 from annotation.spans import find_overlaps, overlap_message
+from projects.languages import is_language_code, same_language
 from studio import limits
 from studio.exceptions import InvalidInput
 
@@ -36,6 +37,8 @@ def check_documents(documents: list[DocumentData], entity_types: list[str] | Non
             continue
         if doc.dataset not in ("Train", "Test", ""):
             problems.add(f"Dataset '{doc.dataset}' is not one of Train, Test.", target)
+        if doc.language and not is_language_code(doc.language):
+            problems.add(language_code_message(doc.language), target)
         for span in doc.labels:
             if known is not None and span.category not in known:
                 problems.add(f"Label category '{span.category}' is not one of the project's entity types.", target)
@@ -45,6 +48,26 @@ def check_documents(documents: list[DocumentData], entity_types: list[str] | Non
                 problems.add(f"{span.category}: {error.message}", target)
         for a, b in find_overlaps(doc.labels):
             problems.add(overlap_message(a, b, doc.text), target)
+
+
+def language_code_message(code: str) -> str:
+    return f"Language {code!r:.40} is not a language code: give a BCP-47 code such as 'en-us', 'fr' or 'zh-hans'."
+
+
+def check_document_languages(
+    documents: list[DocumentData], *, language: str, multilingual: bool, problems: ProblemList, fix: str
+) -> None:
+    """Azure's rule: a project that is not multilingual has every document in its language. `fix` says how to
+    allow several languages where the documents come from (the file's metadata, or the project's settings)."""
+    if multilingual:
+        return
+    for doc in documents:
+        if doc.language and is_language_code(doc.language) and not same_language(doc.language, language):
+            problems.add(
+                f"The document is in '{doc.language}', but the project is not multilingual, so every document "
+                f"is in its language, '{language}'. {fix}",
+                doc.location or None,
+            )
 
 
 def check_entity_types(entity_types: list[str], problems: ProblemList) -> None:

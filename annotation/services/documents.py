@@ -4,6 +4,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 
 from annotation.models import Dataset, Document
+from projects.languages import language_choices, same_language
 from projects.models import Project
 from projects.services.activity import activity_record
 from studio.exceptions import InvalidInput
@@ -19,6 +20,29 @@ def _check_dataset(dataset: str) -> str:
 def document_set_dataset(*, document: Document, user, dataset: str) -> Document:
     document.dataset = _check_dataset(dataset)
     document.save(update_fields=["dataset", "modified_at"])
+    return document
+
+
+@transaction.atomic
+def document_set_language(*, document: Document, user, language: str) -> Document:
+    """Sets the language of one document of a multilingual project, one of the languages the studio offers
+    (or the project's or the document's current code, which an import may have brought from outside that list)."""
+    project = document.project
+    if not project.multilingual:
+        raise InvalidInput(
+            f"Project '{project.name}' is not multilingual, so every document is in its language, "
+            f"'{project.language}'. Make the project multilingual (its settings) to set a language per document.",
+            target="language",
+        )
+    codes = [code for code, _ in language_choices(project.language, document.language)]
+    chosen = next((code for code in codes if isinstance(language, str) and same_language(code, language)), None)
+    if chosen is None:
+        raise InvalidInput(
+            f"Language {language!r:.40} is not one the studio offers; choose one of {', '.join(codes)}.",
+            target="language",
+        )
+    document.language = chosen
+    document.save(update_fields=["language", "modified_at"])
     return document
 
 

@@ -6,6 +6,7 @@ from django.db import transaction
 
 from annotation.entity_names import case_clash_message, find_case_clashes
 from annotation.formats import DocumentData, ProblemList, ProjectData
+from annotation.formats.validation import check_document_languages
 from annotation.models import Document, EntityType, Label
 from annotation.services.entity_types import next_color
 from annotation.spans import Span
@@ -68,6 +69,10 @@ def documents_import(*, user, project: Project, documents: list[DocumentData], c
         problems.add(f"A document named '{location}' is already in the project.", location)
     with problems.collect():
         limits.check_document_count(project.documents.count() + len(documents))
+    fix = "Make the project multilingual (its settings) to keep documents in several languages."
+    check_document_languages(
+        documents, language=project.language, multilingual=project.multilingual, problems=problems, fix=fix
+    )
     types = {t.name: t for t in project.entity_types.all()}
     new_categories = sorted({s.category for d in documents for s in d.labels} - set(types))
     # A category differing only in case from a type (or another category) is refused, never merged: which
@@ -132,11 +137,13 @@ def project_data(*, project: Project) -> ProjectData:
         "document_id", "entity_type_id", "start", "end"
     ):
         labels.setdefault(doc_id, []).append(Span(start, end, types[type_id]))
+    # A document's own language counts in a multilingual project only (`projects.languages.document_language`);
+    # "" is the project's, which writers that need a language fill in.
     documents = [
         DocumentData(
             location=location,
             text=text,
-            language=language,
+            language=language if project.multilingual else "",
             dataset=dataset,
             labels=sorted(labels.get(pk, [])),
         )

@@ -1,4 +1,5 @@
 """Label edits, one label at a time, so two people labeling the same document never overwrite each other.
+Each edit is recorded in the project's activity.
 
 Each edit locks the document row first (`select_for_update`), so on PostgreSQL two concurrent creates cannot
 both pass the overlap check; on SQLite the IMMEDIATE transaction already serialises writers.
@@ -12,6 +13,7 @@ from django.db import transaction
 from annotation.models import Document, EntityType, Label
 from annotation.spans import Span, check_no_overlap
 from projects.permissions import Action, require
+from projects.services.activity import activity_record
 from studio import limits
 from studio.exceptions import InvalidInput, NotFound
 
@@ -56,6 +58,18 @@ def _editor(user):
     return user if user is not None and user.is_authenticated else None
 
 
+QUOTED_CHARS = 40  # of a label's text in an activity entry
+
+
+def _quoted(document: Document, start: int, end: int) -> str:
+    text = " ".join(document.text[start:end].split())
+    return f"'{text[:QUOTED_CHARS]}…'" if len(text) > QUOTED_CHARS else f"'{text}'"
+
+
+def _record(document: Document, user, summary: str) -> None:
+    activity_record(project=document.project, user=user, verb="labeled", summary=f"{summary} in {document.location}")
+
+
 @transaction.atomic
 def label_create(*, document: Document, user, entity_type_id: int, start: int, end: int) -> Label:
     """Adds one label; 409 if it overlaps a label already there (someone else's included)."""
@@ -64,7 +78,7 @@ def label_create(*, document: Document, user, entity_type_id: int, start: int, e
     limits.check_label_span(start, end, len(document.text))
     entity_type = _entity_type(document, entity_type_id)
     _check_free(document, Span(start, end, entity_type.name))
-    return Label.objects.create(
+    label = Label.objects.create(
         document=document,
         entity_type=entity_type,
         start=start,
@@ -72,6 +86,8 @@ def label_create(*, document: Document, user, entity_type_id: int, start: int, e
         created_by=_editor(user),
         updated_by=_editor(user),
     )
+    _record(document, user, f"labeled {_quoted(document, start, end)} as {entity_type.name}")
+    return label
 
 
 @transaction.atomic
@@ -88,6 +104,7 @@ def label_update(
     document = _lock(document)
     require(user, document.project, Action.LABEL)
     label = _label(document, label_id)
+    was_type, was_text = label.entity_type.name, _quoted(document, label.start, label.end)
     if entity_type_id is not None:
         label.entity_type = _entity_type(document, entity_type_id)
     if start is not None or end is not None:
@@ -98,6 +115,10 @@ def label_update(
         label.start, label.end = new_start, new_end
     label.updated_by = _editor(user)
     label.save()
+    is_type, is_text = label.entity_type.name, _quoted(document, label.start, label.end)
+    changed = [now for now, was in ((is_type, was_type), (is_text, was_text)) if now != was]
+    if changed:  # an edit that changed nothing is not news
+        _record(document, user, f"changed the {was_type} label {was_text} to {' '.join(changed)}")
     return label
 
 
@@ -106,4 +127,6 @@ def label_delete(*, document: Document, user, label_id: int) -> None:
     """Removes one label; 404 if it is already gone."""
     document = _lock(document)
     require(user, document.project, Action.LABEL)
-    _label(document, label_id).delete()
+    label = _label(document, label_id)
+    label.delete()
+    _record(document, user, f"removed the {label.entity_type.name} label {_quoted(document, label.start, label.end)}")

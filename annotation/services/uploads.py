@@ -21,9 +21,10 @@ from annotation.formats.archive import decode_text, read_zip
 from annotation.formats.azure import read_project
 from annotation.formats.conll import read_conll
 from annotation.formats.jsonl import read_jsonl
-from annotation.formats.validation import check_documents
+from annotation.formats.validation import check_documents, language_code_message
 from annotation.services.entity_types import entity_type_create
 from annotation.services.imports import documents_import
+from projects.languages import is_language_code
 from projects.models import Project
 from projects.permissions import Action, can
 from studio.exceptions import InvalidInput
@@ -218,15 +219,22 @@ def documents_upload(
     format: str = UploadFormat.AUTO,
     per_sentence: bool = False,
     dataset: str | None = None,
+    language: str | None = None,
 ) -> UploadResult:
     """Adds the files' documents and labels to the project, or nothing at all (raising every problem).
 
     `dataset` ("Train", "Test" or "" for unassigned) puts every document there; None keeps what the files say
     (an Azure project or labels.json names each document's dataset; other formats leave it unassigned).
-    Who may upload is `documents_import`'s to check (the one home of that rule)."""
+    `language` likewise gives every document a language; None keeps what the files say (Azure files and JSONL
+    may name one; a document naming none is in the project's). Only a multilingual project has documents in
+    other languages than its own (`documents_import` checks). Who may upload is `documents_import`'s to check."""
+    if language is not None and not is_language_code(language):
+        raise InvalidInput(language_code_message(language), target="language")
     content = upload_read(files, format=format, per_sentence=per_sentence)
     if dataset is not None:
         content.documents = [replace(document, dataset=dataset) for document in content.documents]
+    if language is not None:
+        content.documents = [replace(document, language=language) for document in content.documents]
     before = set(project.entity_types.values_list("name", flat=True))
     documents_import(user=user, project=project, documents=content.documents, create_types=True)
     added = [name for name in project.entity_types.values_list("name", flat=True) if name not in before]

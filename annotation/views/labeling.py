@@ -3,8 +3,9 @@
 from django.contrib.auth.decorators import login_required
 
 from annotation import selectors
-from annotation.apis.ui import document_json
+from annotation.apis.ui import document_json, list_filters
 from projects import selectors as project_selectors
+from projects.languages import language_choices
 from projects.views import render_project
 
 
@@ -12,7 +13,9 @@ from projects.views import render_project
 def document_label(request, project_name: str, document_id: int):
     project = project_selectors.project_get(user=request.user, name=project_name)
     document = selectors.document_get(project=project, document_id=document_id)
-    data = {**document_json(document, request.user), "username": request.user.username}
+    filters = list_filters(request.GET, project)
+    data = {**document_json(document, request.user, filters=filters), "username": request.user.username}
+    query = filters.query_string()
     return render_project(
         request,
         "annotation/label.html",
@@ -21,4 +24,6 @@ def document_label(request, project_name: str, document_id: int):
         document=document,
         data=data,
         characters=f"{len(document.text):,}",
+        list_query=f"?{query}" if query else "",  # the list's filters, kept by Prev/Next and the way back
+        languages=language_choices(project.language, document.language) if project.multilingual else [],
     )

@@ -40,6 +40,14 @@ export class LabelApi {
   }
 
   async request(method, path, body) {
+    return (await this.exchange(method, path, body)).payload;
+  }
+
+  /**
+   * Sends one request and reads the answer; throws `ApiError` for an error answer or none.
+   * @returns {Promise<{status: number, etag: string|null, payload: any}>} `payload` is null for 204 and 304
+   */
+  async exchange(method, path, body, headers = {}) {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), TIMEOUT_MS);
     let response;
@@ -51,6 +59,7 @@ export class LabelApi {
           "Content-Type": "application/json",
           Accept: "application/json",
           "X-CSRFToken": csrfToken(this.csrfToken),
+          ...headers,
         },
         body: body === undefined ? undefined : JSON.stringify(body),
         signal: controller.signal,
@@ -61,7 +70,8 @@ export class LabelApi {
     } finally {
       clearTimeout(timer);
     }
-    if (response.status === 204) return null;
+    const etag = response.headers.get("ETag");
+    if (response.status === 204 || response.status === 304) return { status: response.status, etag, payload: null };
     let payload = null;
     try {
       payload = await response.json();
@@ -76,7 +86,7 @@ export class LabelApi {
       }
       throw new ApiError(response.status, (error && error.code) || "Error", message);
     }
-    return payload;
+    return { status: response.status, etag, payload };
   }
 
   /** A label from the wire, in the page's units. */
@@ -84,9 +94,16 @@ export class LabelApi {
     return { ...this.offsets.spanToUnits(label), typeId: label.entityTypeId };
   }
 
-  async labels() {
-    const payload = await this.request("GET", "/labels");
-    return payload.labels.map((label) => this.fromWire(label));
+  /**
+   * The labels if they changed since `version` (the ETag of those the page has), else null: the server
+   * answers 304 without reading a label.
+   * @returns {Promise<{labels: object[], version: string|null} | null>}
+   */
+  async labels(version) {
+    const asked = version ? { "If-None-Match": version } : {};
+    const { status, etag, payload } = await this.exchange("GET", "/labels", undefined, asked);
+    if (status === 304) return null;
+    return { labels: payload.labels.map((label) => this.fromWire(label)), version: etag };
   }
 
   async create({ typeId, start, end }) {
@@ -104,5 +121,9 @@ export class LabelApi {
 
   async setDataset(dataset) {
     return this.request("PATCH", "", { dataset });
+  }
+
+  async setLanguage(language) {
+    return this.request("PATCH", "", { language });
   }
 }

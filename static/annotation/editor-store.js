@@ -12,10 +12,11 @@ export class LabelStore {
    * @param {import("./editor-text.js").TextView} parts.view
    * @param {import("./editor-sync.js").SaveQueue} parts.queue
    * @param {string} parts.username who is editing, shown on new labels
+   * @param {string|null} parts.version the labels' version (ETag) the page came with
    * @param {object} parts.on callbacks: `list()` when labels came or went, `count(typeId, n)`, `removed(key)`,
    *   `retyped(key)`, `alert(message)` for refusals, `notify(message)` for news
    */
-  constructor({ sorted, api, view, queue, username, on }) {
+  constructor({ sorted, api, view, queue, username, version = null, on }) {
     this.sorted = sorted;
     this.api = api;
     this.view = view;
@@ -29,6 +30,7 @@ export class LabelStore {
     this.localKeys = 0;
     this.edits = 0; // bumps on every local edit, so a refresh that raced an edit is thrown away
     this.refreshing = false;
+    this.version = version; // of the labels last merged: a refresh asks the server whether they changed since
   }
 
   /** The labels the page came with (`sorted` must be empty). */
@@ -225,14 +227,20 @@ export class LabelStore {
 
   // ---------------------------------------------------------------- other people's edits
 
-  /** Fetches the labels and merges other people's edits in; only while nothing of ours is unsaved. */
+  /**
+   * Asks whether the labels changed and merges other people's edits in; only while nothing of ours is unsaved.
+   * The version moves only with a merge, so labels that came while an edit of ours raced are asked for again.
+   */
   async refresh() {
     if (this.refreshing || !this.queue.idle) return;
     this.refreshing = true;
     const seen = this.edits;
     try {
-      const server = await this.api.labels();
-      if (seen === this.edits && this.queue.idle) this.merge(server);
+      const server = await this.api.labels(this.version);
+      if (server !== null && seen === this.edits && this.queue.idle) {
+        this.merge(server.labels);
+        this.version = server.version;
+      }
     } catch {
       // The next refresh tries again; saving reports its own failures.
     } finally {

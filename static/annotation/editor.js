@@ -52,6 +52,7 @@ const store = new LabelStore({
   view,
   queue,
   username: data.username,
+  version: data.labelsVersion,
   on: {
     list: () => {
       side.schedule();
@@ -199,19 +200,27 @@ async function go(href) {
   window.location.assign(href);
 }
 
-function setDataset(select) {
+/** Saves a document field picked in the header (`dataset`, `language`); a refusal puts the old value back. */
+function saveSelect(select, kind, send, onChange = () => {}) {
   const value = select.value;
   const before = select.dataset.saved;
   select.dataset.saved = value;
+  onChange(value);
   queue.push({
-    kind: "dataset",
-    send: () => api.setDataset(value),
+    kind,
+    send: () => send(value),
     refused: (error) => {
       select.value = before;
       select.dataset.saved = before;
+      onChange(before);
       alertUser(error.message);
     },
   });
+}
+
+/** The text is read (spell-checking, screen readers, fonts) in the document's language. */
+function showLanguage(language) {
+  view.container.setAttribute("lang", language);
 }
 
 // ---------------------------------------------------------------- keys
@@ -320,7 +329,14 @@ function wire() {
   const dataset = $("dataset");
   if (dataset) {
     dataset.dataset.saved = dataset.value;
-    dataset.addEventListener("change", () => setDataset(dataset));
+    dataset.addEventListener("change", () => saveSelect(dataset, "dataset", (value) => api.setDataset(value)));
+  }
+  const language = $("language");
+  if (language) {
+    language.dataset.saved = language.value;
+    language.addEventListener("change", () =>
+      saveSelect(language, "language", (value) => api.setLanguage(value), showLanguage),
+    );
   }
 
   const historyKey = `studio.history.${data.id}`;

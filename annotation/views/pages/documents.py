@@ -141,7 +141,7 @@ def _repost_fields(post: QueryDict) -> list[tuple[str, str]]:
 @require_http_methods(["GET", "POST"])
 def documents_upload_page(request, project_name: str):
     project = project_selectors.project_get(user=request.user, name=project_name, action=Action.UPLOAD)
-    form = UploadForm(*form_data(request, files=True))
+    form = UploadForm(*form_data(request, files=True), project=project)
     problem = None
     if request.method == "POST" and form.is_valid():
         files = [UploadedFile(name=f.name, data=f.read()) for f in form.cleaned_data["files"]]
@@ -153,6 +153,7 @@ def documents_upload_page(request, project_name: str):
                 format=form.cleaned_data["format"],
                 per_sentence=form.cleaned_data["per_sentence"],
                 dataset=form.dataset_value(),
+                language=form.language_value(),
             )
         except ApplicationError as error:
             if error.details:
