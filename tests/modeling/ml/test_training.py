@@ -143,12 +143,16 @@ def test_a_busy_machine_trains_the_same_model_as_an_idle_one(documents, tmp_path
 
 def test_the_default_config_trains_offline_from_the_packaged_transformer(documents, tmp_path, monkeypatch):
     monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
-    config = dataclasses.replace(resolve(None), max_epochs=3, mini_batch_size=4)
+    config = dataclasses.replace(resolve(None), max_epochs=3, min_steps=0)
     assert config.transformer is not None and config.shapes is not None
     result = train(config, documents[:12], None, tmp_path / "run")
     assert os.environ["HF_HUB_OFFLINE"] == "1" and os.environ["TRANSFORMERS_OFFLINE"] == "1"
+    # Twelve short documents are a small project: the run trained, and stored, the small-project head.
+    assert (result.config["hidden_size"], result.config["mini_batch_size"]) == (256, 4)
+    tagger = load_tagger(result.model_path)
+    assert tagger.rnn.hidden_size == 256
     # The reloaded model (checked inside train) predicts with exact offsets into emoji text.
-    predicted = predict_spans(load_tagger(result.model_path), [documents[20].text], config)
+    predicted = predict_spans(tagger, [documents[20].text], config)
     text = documents[20].text
     assert all(text[start:end].strip() == text[start:end] for start, end, _, _ in predicted[0])
 
