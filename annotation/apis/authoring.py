@@ -14,8 +14,8 @@ from rest_framework.response import Response
 
 from annotation.formats import ProblemList
 from annotation.formats.archive import decode_text, read_zip
-from annotation.formats.azure import read_project, write_project
-from annotation.services.imports import project_data, project_import
+from annotation.formats.azure import PROJECT_KIND, read_project
+from annotation.services.imports import project_import
 from projects import selectors as project_selectors
 from projects.apis.serializers import accepted, job_state, operation_location, project_metadata
 from projects.languages import LANGUAGES
@@ -23,9 +23,25 @@ from projects.models import OperationKind, Project
 from projects.permissions import Action
 from projects.services import projects as project_services
 from projects.services.operations import job_record, job_result
+from studio import limits
 from studio.api import AzureAPIView, paged
+from studio.api_versions import Feature
 from studio.exceptions import ApplicationError, InvalidInput
-from studio.parsers import refuse_lone_surrogates
+from studio.parsers import refuse_non_text
+
+# The `format` header of `:import` (2024-11-15-preview on): Azure's JSON project file, the default.
+IMPORT_FORMAT_JSON = "json"
+
+
+def project_kind_check(kind: Any, *, target: str = "projectKind") -> None:
+    """Operations for other project kinds (classification, sentiment, healthcare, ...) are refused, naming the one
+    the studio serves."""
+    if kind is not None and kind != PROJECT_KIND:
+        raise InvalidInput(
+            f"projectKind '{kind}' is not supported; this service serves {PROJECT_KIND} projects only.",
+            innererror_code="InvalidParameterValue",
+            target=target,
+        )
 
 
 class ProjectListApi(AzureAPIView):
@@ -76,12 +92,7 @@ class ProjectApi(AzureAPIView):
                 f"('{body.get('projectName')}').",
                 target="projectName",
             )
-        kind = body.get("projectKind", "CustomEntityRecognition")
-        if kind != "CustomEntityRecognition":
-            raise InvalidInput(
-                f"projectKind '{kind}' is not supported; this service serves CustomEntityRecognition.",
-                target="projectKind",
-            )
+        project_kind_check(body.get("projectKind"))
         changes = _project_changes(body)
         if Project.objects.filter(name=project_name).exists():
             project = project_selectors.project_get(user=request.user, name=project_name, action=Action.MANAGE)
@@ -103,15 +114,17 @@ def _import_payload(request: Request) -> tuple[Any, dict[str, str] | None]:
     """The project file and, for zips, the texts by location (UTF-8 files: no lone surrogates but in JSON escapes)."""
     if request.FILES:
         upload = next(iter(request.FILES.values()))
+        head = upload.read(2)
+        upload.seek(0)
+        if upload.name.lower().endswith(".zip") or head == b"PK":
+            project, texts = read_zip(upload)  # read from the upload's file, member by member
+            return refuse_non_text(project), texts
         data = upload.read()
-        if upload.name.lower().endswith(".zip") or data[:2] == b"PK":
-            project, texts = read_zip(data)
-            return refuse_lone_surrogates(project), texts
         problems = ProblemList()
         text = decode_text(data, upload.name, problems)
         problems.raise_if_any("The upload")
         try:
-            return refuse_lone_surrogates(json.loads(text)), None
+            return refuse_non_text(json.loads(text)), None
         except RecursionError:
             raise InvalidInput("The project file nests arrays or objects too deeply.") from None
         except json.JSONDecodeError as error:
@@ -122,8 +135,25 @@ def _import_payload(request: Request) -> tuple[Any, dict[str, str] | None]:
     return request.data, None
 
 
+def _import_format_check(request: Request) -> None:
+    """The `format` header, where the version defines it: only Azure's JSON project file is read."""
+    if not request.azure_version.has(Feature.IMPORT_FORMAT):
+        return  # not a parameter of this version
+    value = request.headers.get("format")
+    if value is not None and value.lower() != IMPORT_FORMAT_JSON:
+        raise InvalidInput(
+            f"Import format '{value}' is not supported; send the Azure project file in format "
+            f"'{IMPORT_FORMAT_JSON}' (the default). Azure Machine Learning ('aml') labeling exports are not read.",
+            innererror_code="InvalidParameterValue",
+            target="format",
+        )
+
+
 class ProjectImportApi(AzureAPIView):
+    request_bytes_max = limits.IMPORT_BYTES_MAX  # `studio.request_size` refuses a longer body before it is read
+
     def post(self, request: Request, project_name: str) -> Response:
+        _import_format_check(request)
         payload, texts = _import_payload(request)
         if payload is None:
             raise InvalidInput("The zip holds no project file (labels.json).")
@@ -131,24 +161,6 @@ class ProjectImportApi(AzureAPIView):
         project_import(user=request.user, name=project_name, data=data)
         job = job_record(kind=OperationKind.IMPORT, project_name=project_name, user=request.user)
         return accepted(request, f"projects/{project_name}/import/jobs/{job.job_id}")
-
-
-class ProjectExportApi(AzureAPIView):
-    def post(self, request: Request, project_name: str) -> Response:
-        index_type = request.query_params.get("stringIndexType")
-        if index_type != "Utf16CodeUnit":
-            raise InvalidInput(
-                "Query parameter 'stringIndexType' is required and must be 'Utf16CodeUnit'.",
-                innererror_code="InvalidParameterValue",
-                target="stringIndexType",
-            )
-        if request.query_params.get("trainedModelLabel"):
-            raise InvalidInput("Exporting a trained model's snapshot is not supported yet.", target="trainedModelLabel")
-        project = project_selectors.project_get(user=request.user, name=project_name)
-        include_text = request.query_params.get("includeText", "").lower() == "true"
-        result = write_project(project_data(project=project), include_text=include_text)
-        job = job_record(kind=OperationKind.EXPORT, project_name=project_name, user=request.user, result=result)
-        return accepted(request, f"projects/{project_name}/export/jobs/{job.job_id}")
 
 
 class ImportJobApi(AzureAPIView):
@@ -187,4 +199,5 @@ class DeletionJobApi(AzureAPIView):
 
 class LanguagesApi(AzureAPIView):
     def get(self, request: Request) -> Response:
+        project_kind_check(request.query_params.get("projectKind"))
         return Response(paged(request, [{"languageName": n, "languageCode": c} for c, n in LANGUAGES]))

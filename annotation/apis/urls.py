@@ -10,7 +10,6 @@ urlpatterns = [
     path(f"{P}/global/languages", authoring.LanguagesApi.as_view()),
     path(f"{P}/<str:project_name>", authoring.ProjectApi.as_view()),
     path(f"{P}/<str:project_name>/:import", authoring.ProjectImportApi.as_view()),
-    path(f"{P}/<str:project_name>/:export", authoring.ProjectExportApi.as_view()),
     path(f"{P}/<str:project_name>/import/jobs/<str:job_id>", authoring.ImportJobApi.as_view()),
     path(f"{P}/<str:project_name>/export/jobs/<str:job_id>", authoring.ExportJobApi.as_view()),
     path(f"{P}/<str:project_name>/export/jobs/<str:job_id>/result", authoring.ExportResultApi.as_view()),

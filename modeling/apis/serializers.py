@@ -9,6 +9,7 @@ from annotation.offsets import OffsetMap
 from modeling.models import TrainedModel, TrainingJob
 from projects.apis.serializers import job_state
 from studio.api import azure_datetime
+from studio.api_versions import ApiVersion, Feature
 
 MODEL_LIFETIME = timedelta(days=365)
 
@@ -37,16 +38,18 @@ def training_job_state(job: TrainingJob) -> dict[str, Any]:
     return {"result": result, **job_state(job)}
 
 
-def trained_model(model: TrainedModel) -> dict[str, Any]:
-    return {
+def trained_model(model: TrainedModel, *, version: ApiVersion) -> dict[str, Any]:
+    body: dict[str, Any] = {
         "label": model.label,
         "modelId": model.model_id,
         "lastTrainedDateTime": azure_datetime(model.trained_at),
         "lastTrainingDurationInSeconds": int(round(model.training_seconds)),
         "modelExpirationDate": (model.trained_at + MODEL_LIFETIME).date().isoformat(),
         "modelTrainingConfigVersion": model.training_config_version,
-        "hasSnapshot": True,
     }
+    if version.has(Feature.SNAPSHOTS):
+        body["hasSnapshot"] = True  # the worker writes every model's snapshot.json
+    return body
 
 
 def evaluation_summary(model: TrainedModel) -> dict[str, Any]:
@@ -87,9 +90,9 @@ def document_evaluation(document: dict, text: str | None, *, utf16: bool) -> dic
     }
 
 
-def deployment(item) -> dict[str, Any]:
+def deployment(item, *, version: ApiVersion) -> dict[str, Any]:
     model = item.trained_model
-    return {
+    body: dict[str, Any] = {
         "deploymentName": item.name,
         "modelId": model.model_id,
         "lastTrainedDateTime": azure_datetime(model.trained_at),
@@ -97,3 +100,6 @@ def deployment(item) -> dict[str, Any]:
         "deploymentExpirationDate": (model.trained_at + MODEL_LIFETIME).date().isoformat(),
         "modelTrainingConfigVersion": model.training_config_version,
     }
+    if version.has(Feature.DEPLOYMENT_RESOURCES):
+        body["assignedResources"] = []  # a deployment serves from this studio, no other Azure resource
+    return body

@@ -8,6 +8,7 @@ from typing import Any
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from annotation.apis.authoring import project_kind_check
 from modeling import config as configs
 from modeling import selectors
 from modeling.apis import serializers
@@ -19,6 +20,7 @@ from projects.apis.serializers import accepted, job_state
 from projects.models import OperationKind
 from projects.permissions import Action
 from studio.api import AzureAPIView, paged
+from studio.api_versions import ApiVersion, Feature
 from studio.exceptions import InvalidInput
 
 
@@ -31,14 +33,31 @@ class TrainInput:
     evaluation: EvaluationOptions
 
     @classmethod
-    def parse(cls, body: Any) -> TrainInput:
+    def parse(cls, body: Any, *, version: ApiVersion) -> TrainInput:
         body = body if isinstance(body, dict) else {}
         if "modelLabel" not in body:
             raise InvalidInput("Missing required field 'modelLabel'.", target="modelLabel")
+        if version.has(Feature.DATA_GENERATION):
+            _data_generation_check(body.get("dataGenerationSettings"))
         return cls(
             model_label=body["modelLabel"],
             config_version=body.get("trainingConfigVersion"),
             evaluation=parse_evaluation_options(body.get("evaluationOptions")),
+        )
+
+
+def _data_generation_check(raw: Any) -> None:
+    """`dataGenerationSettings` (2025-05-15-preview): the studio trains on the project's labels only."""
+    if raw is None:
+        return
+    if not isinstance(raw, dict):
+        raise InvalidInput("'dataGenerationSettings' must be an object.", target="dataGenerationSettings")
+    if raw.get("enableDataGeneration"):
+        raise InvalidInput(
+            "Data generation is not supported: this studio trains on the project's labeled documents only and "
+            "reaches no Azure OpenAI deployment. Leave 'dataGenerationSettings.enableDataGeneration' false.",
+            innererror_code="InvalidParameterValue",
+            target="dataGenerationSettings.enableDataGeneration",
         )
 
 
@@ -71,7 +90,7 @@ def parse_evaluation_options(raw: Any) -> EvaluationOptions:
 class TrainApi(AzureAPIView):
     def post(self, request: Request, project_name: str) -> Response:
         project = project_selectors.project_get(user=request.user, name=project_name, action=Action.MANAGE)
-        body = TrainInput.parse(request.data)
+        body = TrainInput.parse(request.data, version=request.azure_version)
         job = training_job_start(
             user=request.user,
             project=project,
@@ -106,14 +125,18 @@ class TrainJobCancelApi(AzureAPIView):
 class ModelListApi(AzureAPIView):
     def get(self, request: Request, project_name: str) -> Response:
         project = project_selectors.project_get(user=request.user, name=project_name)
-        models = [serializers.trained_model(m) for m in selectors.trained_model_list(project=project)]
+        models = [
+            serializers.trained_model(m, version=request.azure_version)
+            for m in selectors.trained_model_list(project=project)
+        ]
         return Response(paged(request, models))
 
 
 class ModelApi(AzureAPIView):
     def get(self, request: Request, project_name: str, label: str) -> Response:
         project = project_selectors.project_get(user=request.user, name=project_name)
-        return Response(serializers.trained_model(selectors.trained_model_get(project=project, label=label)))
+        model = selectors.trained_model_get(project=project, label=label)
+        return Response(serializers.trained_model(model, version=request.azure_version))
 
     def delete(self, request: Request, project_name: str, label: str) -> Response:
         project = project_selectors.project_get(user=request.user, name=project_name, action=Action.MANAGE)
@@ -148,6 +171,9 @@ class EvaluationResultApi(AzureAPIView):
 
 
 class LoadSnapshotApi(AzureAPIView):
+    feature = Feature.SNAPSHOTS
+    operation = "Loading a model's snapshot (:load-snapshot)"
+
     def post(self, request: Request, project_name: str, label: str) -> Response:
         project = project_selectors.project_get(user=request.user, name=project_name, action=Action.MANAGE)
         model = selectors.trained_model_get(project=project, label=label)
@@ -156,6 +182,9 @@ class LoadSnapshotApi(AzureAPIView):
 
 
 class LoadSnapshotJobApi(AzureAPIView):
+    feature = Feature.SNAPSHOTS
+    operation = "Reading a load-snapshot job"
+
     def get(self, request: Request, project_name: str, label: str, job_id: str) -> Response:
         job = project_selectors.operation_get(
             user=request.user, job_id=job_id, kinds=(OperationKind.LOAD_SNAPSHOT,), project_name=project_name
@@ -165,6 +194,7 @@ class LoadSnapshotJobApi(AzureAPIView):
 
 class TrainingConfigVersionsApi(AzureAPIView):
     def get(self, request: Request) -> Response:
+        project_kind_check(request.query_params.get("projectKind"))
         versions = [
             {
                 "trainingConfigVersion": version,

@@ -6,11 +6,25 @@ from typing import Any
 
 from rest_framework.request import Request
 
-from modeling.services.runtime import RuntimeDocument, RuntimeTask, batch_characters
+from modeling.services.runtime import RuntimeDocument, RuntimeTask, UnsupportedTask, batch_characters
 from studio import limits
 from studio.exceptions import ApplicationError, InvalidInput
 
 TASK_KIND = "CustomEntityRecognition"
+# Azure's other long-running task kinds: a job may name them beside custom entity recognition; the studio does not
+# run them and reports each one as a failed task. A kind outside Azure's list is a bad request.
+OTHER_JOB_TASK_KINDS = (
+    "AbstractiveSummarization",
+    "CustomMultiLabelClassification",
+    "CustomSingleLabelClassification",
+    "EntityLinking",
+    "EntityRecognition",
+    "ExtractiveSummarization",
+    "Healthcare",
+    "KeyPhraseExtraction",
+    "PiiEntityRecognition",
+    "SentimentAnalysis",
+)
 INDEX_TYPES = ("TextElements_v8", "UnicodeCodePoint", "Utf16CodeUnit")
 DEFAULT_INDEX_TYPE = "TextElements_v8"
 # The SDK's older spelling of TextElements_v8.
@@ -44,14 +58,14 @@ def parse_sync(body: Any) -> tuple[RuntimeTask, list[RuntimeDocument]]:
     return task, parse_documents(body.get("analysisInput"))
 
 
-def parse_job(body: Any) -> tuple[list[RuntimeDocument], list[RuntimeTask], str]:
+def parse_job(body: Any) -> tuple[list[RuntimeDocument], list[RuntimeTask | UnsupportedTask], str]:
     """`POST /language/analyze-text/jobs`: documents, tasks and the display name."""
     body = _body(body)
     documents = parse_documents(body.get("analysisInput"))
     raw_tasks = body.get("tasks")
     if not isinstance(raw_tasks, list) or not raw_tasks:
         raise _bad_request("At least one task is required in 'tasks'.", "InvalidParameterValue", "tasks")
-    tasks = [parse_task(raw, i) for i, raw in enumerate(raw_tasks)]
+    tasks = [parse_job_task(raw, i) for i, raw in enumerate(raw_tasks)]
     display_name = body.get("displayName") or ""
     if not isinstance(display_name, str):
         raise _bad_request("'displayName' must be a string.", "InvalidParameterValue", "displayName")
@@ -99,6 +113,22 @@ def parse_documents(analysis_input: Any) -> list[RuntimeDocument]:
     return parsed
 
 
+def parse_job_task(raw: Any, index: int) -> RuntimeTask | UnsupportedTask:
+    """A job's task: custom entity recognition, or another of Azure's kinds, which the job reports failed."""
+    if isinstance(raw, dict) and raw.get("kind") in OTHER_JOB_TASK_KINDS:
+        return UnsupportedTask(_task_name(raw, index, str(index)), raw["kind"])
+    return parse_task(raw, index)
+
+
+def _task_name(raw: dict[str, Any], index: int, default: str) -> str:
+    name = raw.get("taskName")
+    if name is None:
+        return default
+    if not isinstance(name, str):
+        raise _bad_request(f"Task {index}: 'taskName' must be a string.", "InvalidParameterValue", f"tasks[{index}]")
+    return name
+
+
 def parse_task(raw: Any, index: int, *, default_name: str | None = None) -> RuntimeTask:
     if not isinstance(raw, dict):
         raise _bad_request(f"Task {index} must be an object.", "InvalidParameterValue", f"tasks[{index}]")
@@ -128,11 +158,7 @@ def parse_task(raw: Any, index: int, *, default_name: str | None = None) -> Runt
             "InvalidParameterValue",
             "stringIndexType",
         )
-    name = raw.get("taskName")
-    if name is None:
-        name = default_name if default_name is not None else str(index)
-    if not isinstance(name, str):
-        raise _bad_request(f"Task {index}: 'taskName' must be a string.", "InvalidParameterValue", f"tasks[{index}]")
+    name = _task_name(raw, index, default_name if default_name is not None else str(index))
     return RuntimeTask(name, project_name, deployment_name, index_type)
 
 

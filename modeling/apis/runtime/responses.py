@@ -9,12 +9,24 @@ from typing import Any
 from annotation.offsets import convert_span, length_in
 from modeling.models import AnalyzeJob
 from modeling.services import runtime
-from modeling.services.runtime import Analysis, DocumentError, Entity, JobError, RuntimeDocument, RuntimeTask
+from modeling.services.runtime import (
+    Analysis,
+    DocumentError,
+    Entity,
+    JobError,
+    JobTask,
+    RuntimeDocument,
+    RuntimeTask,
+    UnsupportedTask,
+)
 from projects.models import JobStatus
 from studio.api import azure_datetime
 
 RESULTS_KIND = "CustomEntityRecognitionResults"
 LRO_RESULTS_KIND = "CustomEntityRecognitionLROResults"
+# Azure's task counts have no bucket for a cancelled task: it did not complete, so it counts as failed (and
+# `completed + failed + inProgress == total` always).
+_TASK_COUNT = {JobStatus.SUCCEEDED: "completed", JobStatus.FAILED: "failed", JobStatus.CANCELLED: "failed"}
 
 
 def analyze_text_results(task: RuntimeTask, documents: list[RuntimeDocument], analysis: Analysis) -> dict[str, Any]:
@@ -77,13 +89,17 @@ def _document(document: RuntimeDocument, entities: list[Entity], unit: str, *, s
     return body
 
 
+# Azure's top-level message for each inner code of a per-document error.
+_DOCUMENT_ERROR_MESSAGES = {"UnsupportedLanguageCode": "Invalid language code."}
+
+
 def _document_error(error: DocumentError) -> dict[str, Any]:
     return {
         "id": error.id,
         "error": {
             "code": "InvalidArgument",
-            "message": "Invalid document in request.",
-            "innererror": {"code": "InvalidDocument", "message": error.message},
+            "message": _DOCUMENT_ERROR_MESSAGES.get(error.code, "Invalid document in request."),
+            "innererror": {"code": error.code, "message": error.message},
         },
     }
 
@@ -97,6 +113,29 @@ def _job_error(error: JobError) -> dict[str, Any]:
     return body
 
 
+def _task_item(job: AnalyzeJob, item: JobTask, page: list[RuntimeDocument], *, show_stats: bool) -> dict[str, Any]:
+    """One of `tasks.items`. A failed task has no results (its error is the job's, targeting it); a cancelled one
+    has empty results, so the SDKs report "no result" for each document."""
+    task = item.task
+    body: dict[str, Any] = {
+        # Azure names each kind's results "<kind>LROResults".
+        "kind": f"{task.kind}LROResults" if isinstance(task, UnsupportedTask) else LRO_RESULTS_KIND,
+        "taskName": task.name,
+        "lastUpdateDateTime": azure_datetime(item.updated_at or job.updated_at),
+        "status": item.status,
+    }
+    if isinstance(task, RuntimeTask) and item.analysis is not None:
+        body["results"] = task_results(task, page, item.analysis, show_stats=show_stats)
+    elif isinstance(task, RuntimeTask) and item.status == JobStatus.CANCELLED:
+        body["results"] = {
+            "projectName": task.project_name,
+            "deploymentName": task.deployment_name,
+            "documents": [],
+            "errors": [],
+        }
+    return body
+
+
 def analyze_job_state(
     job: AnalyzeJob, *, show_stats: bool, top: int | None, skip: int, next_link: Callable[[int, int], str]
 ) -> dict[str, Any]:
@@ -105,21 +144,8 @@ def analyze_job_state(
     page = documents[skip : skip + top] if top is not None else documents[skip:]
     items, counts = [], {"completed": 0, "failed": 0, "inProgress": 0}
     for item in runtime.job_tasks(job):
-        if item.status == JobStatus.SUCCEEDED:
-            counts["completed"] += 1
-        elif item.status == JobStatus.FAILED:
-            counts["failed"] += 1
-        else:
-            counts["inProgress"] += 1
-        body: dict[str, Any] = {
-            "kind": LRO_RESULTS_KIND,
-            "taskName": item.task.name,
-            "lastUpdateDateTime": azure_datetime(item.updated_at or job.updated_at),
-            "status": item.status,
-        }
-        if item.analysis is not None:
-            body["results"] = task_results(item.task, page, item.analysis, show_stats=show_stats)
-        items.append(body)
+        counts[_TASK_COUNT.get(item.status, "inProgress")] += 1
+        items.append(_task_item(job, item, page, show_stats=show_stats))
     state: dict[str, Any] = {"jobId": job.job_id}
     if job.display_name:
         state["displayName"] = job.display_name

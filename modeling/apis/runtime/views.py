@@ -11,8 +11,15 @@ from modeling.models import AnalyzeJob
 from modeling.services import runtime
 from projects.models import JobStatus
 from studio.api import AzureAPIView
+from studio.api_versions import Api
 
 JOBS = "/language/analyze-text/jobs"
+
+
+class RuntimeAPIView(AzureAPIView):
+    """The runtime's api-versions (`studio.api_versions`), not the authoring API's."""
+
+    api = Api.RUNTIME
 
 
 def _job_url(request: Request, job_id: str, **query) -> str:
@@ -26,14 +33,14 @@ def _accepted(request: Request, job: AnalyzeJob) -> Response:
     return response
 
 
-class AnalyzeJobSubmitApi(AzureAPIView):
+class AnalyzeJobSubmitApi(RuntimeAPIView):
     def post(self, request: Request) -> Response:
         documents, tasks, display_name = requests.parse_job(requests.request_body(request))
         job = runtime.analyze_job_submit(user=request.user, documents=documents, tasks=tasks, display_name=display_name)
         return _accepted(request, job)
 
 
-class AnalyzeJobApi(AzureAPIView):
+class AnalyzeJobApi(RuntimeAPIView):
     def get(self, request: Request, job_id: str) -> Response:
         job = selectors.analyze_job_get(user=request.user, job_id=job_id)
         show_stats = request.query_params.get("showStats", "").lower() == "true"
@@ -51,14 +58,14 @@ class AnalyzeJobApi(AzureAPIView):
         return response
 
 
-class AnalyzeJobCancelApi(AzureAPIView):
+class AnalyzeJobCancelApi(RuntimeAPIView):
     def post(self, request: Request, job_id: str) -> Response:
         job = selectors.analyze_job_get(user=request.user, job_id=job_id)
         runtime.analyze_job_cancel(job=job)
         return _accepted(request, job)
 
 
-class AnalyzeSyncApi(AzureAPIView):
+class AnalyzeSyncApi(RuntimeAPIView):
     def post(self, request: Request) -> Response:
         task, documents = requests.parse_sync(requests.request_body(request))
         analysis = runtime.analyze_sync(user=request.user, task=task, documents=documents)

@@ -7,6 +7,7 @@ from modeling.services.runtime.jobs import (
     JobError,
     JobTask,
     RuntimeTask,
+    UnsupportedTask,
     analyze_job_cancel,
     analyze_job_run,
     analyze_job_submit,
@@ -15,6 +16,7 @@ from modeling.services.runtime.jobs import (
     analyze_sync,
     job_documents,
     job_errors,
+    job_status_from,
     job_tasks,
 )
 from modeling.services.runtime.prediction import (
@@ -40,6 +42,7 @@ __all__ = [
     "JobTask",
     "RuntimeDocument",
     "RuntimeTask",
+    "UnsupportedTask",
     "analyze_job_cancel",
     "analyze_job_run",
     "analyze_job_submit",
@@ -52,6 +55,7 @@ __all__ = [
     "documents_analyze",
     "job_documents",
     "job_errors",
+    "job_status_from",
     "job_tasks",
     "runtime_deployment_get",
     "transactions_count",

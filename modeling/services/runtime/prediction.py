@@ -13,6 +13,7 @@ from modeling import selectors, serving
 from modeling.models import Deployment
 from modeling.services.models import model_file
 from projects import selectors as project_selectors
+from projects.languages import LANGUAGES, is_supported_language
 from studio import limits
 from studio.exceptions import InvalidInput, NotFound
 
@@ -43,12 +44,19 @@ class RuntimeDocument:
         return self.problem or document_problem(self.text)
 
 
+# Why a document was not analyzed, in Azure's inner error codes.
+INVALID_DOCUMENT = "InvalidDocument"  # empty, or over the per-document limit
+UNSUPPORTED_LANGUAGE = "UnsupportedLanguageCode"  # stated in a language the runtime does not analyze
+
+
 @dataclass(frozen=True)
 class DocumentError:
-    """A document that could not be analyzed (empty, too long) and why; the other documents still are."""
+    """A document that could not be analyzed (empty, too long, in an unsupported language), why, and Azure's inner
+    error code for it; the other documents still are."""
 
     id: str
     message: str
+    code: str = INVALID_DOCUMENT
 
 
 @dataclass(frozen=True)
@@ -86,6 +94,14 @@ def document_problem(text: str) -> str | None:
     return None
 
 
+def language_problem(language: str | None, *, project_language: str) -> str | None:
+    """Why a document stated to be in `language` is not analyzed, or None when it is (no language: the project's)."""
+    if not language or is_supported_language(language, also=project_language):
+        return None
+    codes = ", ".join(code for code, _ in LANGUAGES)
+    return f"Invalid language code '{language}'. Supported languages: {codes} (and the project's, {project_language})."
+
+
 def runtime_deployment_get(*, user, project_name: str, deployment_name: str) -> Deployment:
     """The deployment a runtime call names; an unknown project or deployment is a 404 with Azure's inner code."""
     try:
@@ -115,10 +131,14 @@ def deployment_predict(*, deployment: Deployment, texts: list[str]) -> list[list
 def documents_analyze(*, deployment: Deployment, documents: list[RuntimeDocument]) -> Analysis:
     """Predicts every analyzable document; the others become `DocumentError`s."""
     valid, errors = [], []
+    project_language = deployment.project.language
     for document in documents:
         problem = document.unanalyzable()
+        unsupported = language_problem(document.language, project_language=project_language)
         if problem:
             errors.append(DocumentError(document.id, problem))
+        elif unsupported:
+            errors.append(DocumentError(document.id, unsupported, UNSUPPORTED_LANGUAGE))
         else:
             valid.append(document)
     predictions = deployment_predict(deployment=deployment, texts=[d.text for d in valid])

@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from projects.models import Membership, Project, Role
+from studio.api_versions import Api, api_versions
 from tests.conftest import AzureClient
 
 
@@ -20,18 +21,19 @@ def test_wrong_key_is_401(db):
     assert "invalid subscription key" in response.json()["error"]["message"]
 
 
-@pytest.mark.parametrize("version", ["2021-01-01", "latest", ""])
+@pytest.mark.parametrize("version", ["2021-01-01", "latest", "", "2024-11-01"])
 def test_unsupported_api_version_is_400(api, version):
-    api.version = version
+    api.version = version  # 2024-11-01 is a runtime GA; the authoring API has none
     response = api.get("/projects")
     assert response.status_code == 400
     error = response.json()["error"]
     assert error["code"] == "InvalidRequest"
-    assert "2022-05-01, 2023-04-01" in error["message"]
+    assert "2022-05-01, 2022-10-01-preview, 2023-04-01" in error["message"]
+    assert "2025-05-15-preview" in error["message"] and "2024-11-01," not in error["message"]
 
 
-@pytest.mark.parametrize("version", ["2022-05-01", "2023-04-01"])
-def test_both_ga_versions_are_accepted(api, version):
+@pytest.mark.parametrize("version", [v.name for v in api_versions(Api.AUTHORING)])
+def test_every_authoring_version_is_accepted(api, version):
     api.version = version
     assert api.get("/projects").status_code == 200
 

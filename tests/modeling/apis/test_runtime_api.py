@@ -157,10 +157,17 @@ def test_a_viewer_may_call_the_runtime(api, project, make_api):
 
 
 def test_cancel_and_expiry(api, project):
-    response = submit(api, docs("Acme Bank."))
+    response = submit(api, docs("Acme Bank lends $5,000. " * 100))  # over the inline limit: waits for its thread
     url = response["Operation-Location"]
     cancel = url.replace("?", ":cancel?")
-    assert api.client.post(cancel, headers=api._headers()).status_code == 202
+    cancelled = api.client.post(cancel, headers=api._headers())
+    assert cancelled.status_code == 202 and cancelled["Operation-Location"] == url
+    body = api.client.get(url, headers=api._headers()).json()
+    assert body["status"] == "cancelled" and body["errors"] == []
+    assert body["tasks"] == {**body["tasks"], "completed": 0, "failed": 1, "inProgress": 0, "total": 1}
+    (item,) = body["tasks"]["items"]
+    assert item["status"] == "cancelled"
+    assert item["results"] == {"projectName": "loans", "deploymentName": "prod", "documents": [], "errors": []}
     AnalyzeJob.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
     assert api.client.get(url, headers=api._headers()).status_code == 404
     submit(api, docs("Acme Bank."))
@@ -207,3 +214,73 @@ def test_large_jobs_run_in_the_background_and_tell_when_to_poll(api, project):
     body = poll.json()
     assert body["status"] == "succeeded"
     assert len(body["tasks"]["items"][0]["results"]["documents"]) == 3
+
+
+@pytest.mark.parametrize("status", ["succeeded", "cancelled"])
+def test_cancelling_a_job_that_has_ended_is_a_400_saying_so(api, project, status):
+    url = submit(api, docs("Acme Bank."))["Operation-Location"]  # small: done when the submit answers
+    cancel = url.replace("?", ":cancel?")
+    if status == "cancelled":
+        AnalyzeJob.objects.update(status="cancelled")
+    response = api.client.post(cancel, headers=api._headers())
+    assert response.status_code == 400 and response["x-ms-error-code"] == "InvalidRequest"
+    error = response.json()["error"]
+    job_id = url.split("/jobs/")[1].split("?")[0]
+    assert error["code"] == "InvalidRequest"
+    assert error["message"] == (
+        f"Failed to cancel job with job id {job_id}: it has already ended ({status}), and only a job that is "
+        "notStarted or running can be cancelled."
+    )
+    assert api.client.get(url, headers=api._headers()).json()["status"] == status
+
+
+OTHER_KINDS = [
+    {"kind": "SentimentAnalysis", "taskName": "sentiment"},
+    {"kind": "EntityRecognition", "taskName": "entities", "parameters": {"modelVersion": "latest"}},
+    {"kind": "KeyPhraseExtraction"},
+    {"kind": "CustomSingleLabelClassification", "taskName": "classify",
+     "parameters": {"projectName": "tickets", "deploymentName": "prod"}},
+]  # fmt: skip
+
+
+def test_a_job_runs_its_custom_ner_tasks_and_fails_each_task_of_another_kind(api, project):
+    custom = {"kind": "CustomEntityRecognition", "taskName": "ner",
+              "parameters": {"projectName": "loans", "deploymentName": "prod"}}  # fmt: skip
+    body = {"analysisInput": {"documents": docs(EMOJI_TEXT)}, "tasks": [*OTHER_KINDS[:2], custom, *OTHER_KINDS[2:]]}
+    response = api.client.post(
+        f"{RUNTIME}?api-version=2023-04-01", json.dumps(body), content_type="application/json", headers=api._headers()
+    )
+    state = results(api, response)
+    assert state["status"] == "partiallyCompleted"
+    assert state["tasks"] == {**state["tasks"], "completed": 1, "failed": 4, "inProgress": 0, "total": 5}
+    items = state["tasks"]["items"]
+    assert [(i["kind"], i["taskName"], i["status"]) for i in items] == [
+        ("SentimentAnalysisLROResults", "sentiment", "failed"),
+        ("EntityRecognitionLROResults", "entities", "failed"),
+        ("CustomEntityRecognitionLROResults", "ner", "succeeded"),
+        ("KeyPhraseExtractionLROResults", "3", "failed"),
+        ("CustomSingleLabelClassificationLROResults", "classify", "failed"),
+    ]
+    assert [i for i in items if "results" in i] == [items[2]] and items[2]["results"]["documents"][0]["entities"]
+    assert [(e["target"], e["code"]) for e in state["errors"]] == [
+        (f"#/tasks/items/{i}", "InvalidRequest") for i in (0, 1, 3, 4)
+    ]
+    assert state["errors"][2]["message"] == (
+        "Task '3' was not run: its kind, KeyPhraseExtraction, is not one this service runs. The studio runs custom "
+        "named entity recognition (CustomEntityRecognition) tasks only."
+    )
+
+
+def test_a_job_of_kinds_the_studio_does_not_run_fails_and_an_unknown_kind_is_refused(api, project):
+    post = lambda tasks: api.client.post(  # noqa: E731
+        f"{RUNTIME}?api-version=2023-04-01", json.dumps({"analysisInput": {"documents": docs("Acme Bank.")},
+        "tasks": tasks}), content_type="application/json", headers=api._headers(),
+    )  # fmt: skip
+    state = results(api, post(OTHER_KINDS))
+    assert state["status"] == "failed" and len(state["errors"]) == 4
+    assert state["tasks"] == {**state["tasks"], "completed": 0, "failed": 4, "inProgress": 0, "total": 4}
+    refused = post([{"kind": "Translation", "taskName": "t"}])
+    assert refused.status_code == 400
+    assert refused.json()["error"]["message"] == (
+        "Task kind 'Translation' is not supported; this service runs 'CustomEntityRecognition'."
+    )

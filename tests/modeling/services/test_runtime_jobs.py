@@ -15,18 +15,23 @@ from modeling.services.runtime import (
     JobError,
     RuntimeDocument,
     RuntimeTask,
+    UnsupportedTask,
+    analyze_job_cancel,
     analyze_job_run,
     analyze_job_submit,
     analyze_jobs_expire,
     analyze_jobs_fail_stale,
     deployment_predict,
+    documents_analyze,
     job_documents,
     job_errors,
+    job_status_from,
     job_tasks,
 )
-from modeling.services.runtime.jobs import STALE_AFTER, STALE_ERROR
+from modeling.services.runtime import jobs as runtime_jobs
+from modeling.services.runtime.jobs import STALE_AFTER, STALE_ERROR, unsupported_task_error
 from projects.models import JobStatus
-from studio.exceptions import NotFound
+from studio.exceptions import ApplicationError, NotFound
 
 TEXT = "Ana López 👩‍👩‍👧 agrees to repay $1,200 to Contoso Finance 😀 in monthly installments."
 
@@ -138,3 +143,115 @@ def test_the_expiry_sweep_deletes_only_expired_jobs(runtime_deployment, owner):
     assert not AnalyzeJob.objects.filter(pk=expired.pk).exists() and AnalyzeJob.objects.filter(pk=kept.pk).exists()
     assert AnalyzeJob.objects.count() == 2
     assert analyze_jobs_expire() == 0
+
+
+# --- Tasks the studio does not run, the job status rule, and cancelling.
+
+LONG_TEXT = TEXT * 30  # over the inline limit: the job waits for the background thread (never started in these tests)
+
+
+def test_the_job_status_rule_is_azures():
+    assert job_status_from(["succeeded", "succeeded"]) == "succeeded"
+    assert job_status_from(["succeeded", "failed"]) == "partiallyCompleted"
+    assert job_status_from(["failed", "failed"]) == "failed"
+
+
+def test_tasks_of_kinds_the_studio_does_not_run_fail_and_the_custom_ones_run(runtime_deployment, owner):
+    other = [UnsupportedTask("kp", "KeyPhraseExtraction"), UnsupportedTask("cls", "CustomSingleLabelClassification")]
+    job = analyze_job_submit(user=owner, documents=[RuntimeDocument("1", TEXT)], tasks=[other[0], task(), other[1]])
+    assert job.status == "partiallyCompleted"
+    assert [(t.task, t.status) for t in job_tasks(job)] == [
+        (other[0], "failed"), (task(), "succeeded"), (other[1], "failed")
+    ]  # fmt: skip
+    assert job_tasks(job)[1].analysis.documents[0].entities
+    assert job_errors(job) == [unsupported_task_error(other[0], 0), unsupported_task_error(other[1], 2)]
+    (error, _) = job_errors(job)
+    assert error.code == "InvalidRequest" and error.task == 0
+    assert "its kind, KeyPhraseExtraction, is not one this service runs" in error.message
+    assert "custom named entity recognition (CustomEntityRecognition) tasks only" in error.message
+
+
+def test_a_job_whose_tasks_all_fail_fails(runtime_deployment, owner):
+    job = analyze_job_submit(
+        user=owner, documents=[RuntimeDocument("1", TEXT)], tasks=[UnsupportedTask("0", "SentimentAnalysis")]
+    )
+    assert job.status == "failed" and [t.status for t in job_tasks(job)] == ["failed"]
+
+
+def test_a_background_job_records_its_unsupported_tasks_failed_before_it_runs(runtime_deployment, owner):
+    job = analyze_job_submit(
+        user=owner,
+        documents=[RuntimeDocument("1", LONG_TEXT)],
+        tasks=[UnsupportedTask("s", "SentimentAnalysis"), task()],
+    )
+    assert job.status == "notStarted" and [t.status for t in job_tasks(job)] == ["failed", "notStarted"]
+    analyze_job_run(job_pk=job.pk)
+    job.refresh_from_db()
+    assert job.status == "partiallyCompleted" and [t.status for t in job_tasks(job)] == ["failed", "succeeded"]
+
+
+@pytest.mark.parametrize("status", ["succeeded", "failed", "partiallyCompleted", "cancelled"])
+def test_cancelling_a_job_that_has_ended_is_an_error(owner, status):
+    job = make_job(owner, status=status)
+    with pytest.raises(ApplicationError, match=f"it has already ended \\({status}\\)") as caught:
+        analyze_job_cancel(job=job)
+    assert caught.value.status == 400 and caught.value.code == "InvalidRequest"
+    assert f"Failed to cancel job with job id {job.job_id}" in caught.value.message
+    job.refresh_from_db()
+    assert job.status == status
+
+
+def test_cancelling_a_job_not_started_cancels_every_task(runtime_deployment, owner):
+    job = analyze_job_submit(
+        user=owner,
+        documents=[RuntimeDocument("1", LONG_TEXT)],
+        tasks=[UnsupportedTask("s", "SentimentAnalysis"), task()],
+    )
+    assert analyze_job_cancel(job=job).status == "cancelled"
+    job.refresh_from_db()
+    assert job.status == "cancelled"
+    (unsupported, custom) = job_tasks(job)
+    assert unsupported.status == "failed" and custom.status == "cancelled" and custom.updated_at is not None
+    analyze_job_run(job_pk=job.pk)  # the background thread, late: nothing to claim
+    job.refresh_from_db()
+    assert job.status == "cancelled" and custom.analysis is None
+
+
+def test_a_cancel_while_running_keeps_the_tasks_done_and_stops_before_the_next(runtime_deployment, owner, monkeypatch):
+    job = analyze_job_submit(
+        user=owner, documents=[RuntimeDocument("1", LONG_TEXT)], tasks=[task(name="a"), task(name="b"), task(name="c")]
+    )
+    analyzed = []
+
+    def analyze_then_cancel(**kwargs):
+        analyzed.append(kwargs["deployment"].name)
+        result = documents_analyze(**kwargs)
+        if len(analyzed) == 2:
+            analyze_job_cancel(job=job)  # arrives while task b runs
+        return result
+
+    monkeypatch.setattr(runtime_jobs, "documents_analyze", analyze_then_cancel)
+    analyze_job_run(job_pk=job.pk)
+    job.refresh_from_db()
+    assert analyzed == ["prod", "prod"]  # c never ran
+    assert job.status == "cancelled"
+    assert [(t.task.name, t.status) for t in job_tasks(job)] == [
+        ("a", "succeeded"),
+        ("b", "cancelled"),
+        ("c", "cancelled"),
+    ]
+    assert job_tasks(job)[0].analysis is not None and job_tasks(job)[1].analysis is None
+    assert job_errors(job) == []
+
+
+def test_the_stale_sweep_fails_the_tasks_not_done(owner):
+    job = make_job(owner, updated_ago=STALE_AFTER * 2)
+    job.tasks = [
+        {"name": n, "projectName": "loans", "deploymentName": "prod", "stringIndexType": "UnicodeCodePoint",
+         "status": s, "updatedAt": None}
+        for n, s in (("a", "succeeded"), ("b", "notStarted"))
+    ]  # fmt: skip
+    AnalyzeJob.objects.filter(pk=job.pk).update(tasks=job.tasks)
+    assert analyze_jobs_fail_stale() == 1
+    job.refresh_from_db()
+    assert job.status == "failed" and [t.status for t in job_tasks(job)] == ["succeeded", "failed"]
