@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
-from projects.models import Activity, Membership, Operation, OperationKind, Project
+from projects.models import STAGING_NAME_PREFIX, Activity, Membership, Operation, OperationKind, Project
 from projects.permissions import Action, can, require
 from studio.exceptions import NotFound
 
 
+def _projects() -> QuerySet[Project]:
+    """Every project but the hidden ones an import is staging."""
+    return Project.objects.exclude(name__startswith=STAGING_NAME_PREFIX)
+
+
 def project_list(*, user) -> QuerySet[Project]:
-    qs = Project.objects.all()
+    qs = _projects()
     if not user.is_superuser:
         qs = qs.filter(memberships__user=user)
     return qs.order_by("name")
@@ -18,7 +24,7 @@ def project_list(*, user) -> QuerySet[Project]:
 
 def project_get(*, user, name: str, action: Action = Action.VIEW) -> Project:
     """The project named `name` if the user has a role in it; NotFound otherwise (no existence leak)."""
-    project = Project.objects.filter(name=name).first()
+    project = _projects().filter(name=name).first()
     if project is None or (
         not user.is_superuser and not Membership.objects.filter(project=project, user=user).exists()
     ):
@@ -50,7 +56,8 @@ def job_visible(*, user, created_by_id: int | None, project: Project | None) -> 
 
 def operation_get(*, user, job_id: str, kinds: tuple[OperationKind, ...], project_name: str | None = None) -> Operation:
     """An operation's record, if `job_visible`; NotFound otherwise (no existence leak)."""
-    job = Operation.objects.filter(job_id=job_id, kind__in=kinds).first()
+    # An expired job is gone for its readers at once, whenever the sweep deletes its record and result.
+    job = Operation.objects.filter(job_id=job_id, kind__in=kinds, expires_at__gt=timezone.now()).first()
     if job is not None and project_name is not None and job.project_name != project_name:
         job = None
     project = Project.objects.filter(name=job.project_name).first() if job is not None else None

@@ -75,6 +75,17 @@ class Conflict(ApplicationError):
     status = 409
 
 
+class ServiceBusy(ApplicationError):
+    """Retryable: the caller should try again after `retry_after` seconds (sent as `Retry-After`)."""
+
+    code = "ServiceUnavailable"
+    status = 503
+
+    def __init__(self, message: str, *, retry_after: int, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.retry_after = retry_after
+
+
 def problem(message: str, *, target: str | None = None, code: str = "InvalidArgument") -> dict[str, Any]:
     """One entry of an error's `details` list."""
     entry: dict[str, Any] = {"code": code, "message": message}

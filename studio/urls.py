@@ -1,5 +1,4 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from studio.health import healthz
@@ -7,8 +6,7 @@ from studio.health import healthz
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
-    path("login/", auth_views.LoginView.as_view(template_name="registration/login.html"), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("projects.urls")),  # sign in and out
     path("", include("annotation.apis.urls")),
     path("", include("modeling.apis.urls")),
     path("", include("modeling.apis.runtime_urls")),

@@ -14,19 +14,15 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import PurePosixPath
 
-from django.db import transaction
-
 from annotation.formats import DocumentData, FormatProblems, ProblemList
 from annotation.formats.archive import decode_text, read_zip
 from annotation.formats.azure import read_project
 from annotation.formats.conll import read_conll
 from annotation.formats.jsonl import read_jsonl
 from annotation.formats.validation import check_documents, language_code_message
-from annotation.services.entity_types import entity_type_create
 from annotation.services.imports import documents_import
 from projects.languages import is_language_code
 from projects.models import Project
-from projects.permissions import Action, can
 from studio.exceptions import InvalidInput
 
 
@@ -210,7 +206,6 @@ def _check_locations_across_files(documents: list[DocumentData], problems: Probl
         seen.add(document.location)
 
 
-@transaction.atomic
 def documents_upload(
     *,
     user,
@@ -236,16 +231,11 @@ def documents_upload(
     if language is not None:
         content.documents = [replace(document, language=language) for document in content.documents]
     before = set(project.entity_types.values_list("name", flat=True))
-    documents_import(user=user, project=project, documents=content.documents, create_types=True)
+    documents_import(
+        user=user, project=project, documents=content.documents, create_types=True, listed_types=content.entity_types
+    )
     added = [name for name in project.entity_types.values_list("name", flat=True) if name not in before]
-    unused = [name for name in content.entity_types if name not in before and name not in added]
-    skipped: list[str] = []
-    if unused and can(user, project, Action.MANAGE):
-        for name in unused:
-            entity_type_create(project=project, user=user, name=name)
-        added.extend(unused)
-    else:
-        skipped = unused
+    skipped = [name for name in content.entity_types if name not in before and name not in added]
     return UploadResult(
         documents=len(content.documents),
         labels=sum(len(d.labels) for d in content.documents),

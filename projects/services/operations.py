@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import uuid
 from pathlib import Path
 
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 
 from projects.models import JobStatus, Operation, OperationKind
@@ -62,7 +64,20 @@ def job_result(job: Operation) -> bytes | None:
 def operations_expire() -> int:
     """Deletes expired job records and their result files; returns how many went."""
     expired = Operation.objects.filter(expires_at__lt=timezone.now())
-    for name in expired.exclude(result_file="").values_list("result_file", flat=True):
-        (_results_dir() / name).unlink(missing_ok=True)
+    _unlink_results(list(expired.exclude(result_file="").values_list("result_file", flat=True)))
     count, _ = expired.delete()
     return count
+
+
+def operations_delete_for_project(*, project_name: str) -> None:
+    """With its project (in the deletion's transaction): the project's job records go, and their result files (an
+    export's holds the documents' text) once that commits. A later project of the same name sees none of them."""
+    operations = Operation.objects.filter(project_name=project_name)
+    names = list(operations.exclude(result_file="").values_list("result_file", flat=True))
+    operations.delete()
+    transaction.on_commit(functools.partial(_unlink_results, names))
+
+
+def _unlink_results(names: list[str]) -> None:
+    for name in names:
+        (_results_dir() / name).unlink(missing_ok=True)

@@ -42,3 +42,10 @@ def test_ensureadmin_generates_and_prints_a_password(db, monkeypatch):
     call_command("ensureadmin", stdout=out)
     password = out.getvalue().split("password: ")[1].split()[0]
     assert get_user_model().objects.get(username="admin").check_password(password)
+
+
+def test_ensureadmin_refuses_a_weak_environment_password(db, monkeypatch):
+    monkeypatch.setenv("STUDIO_ADMIN_PASSWORD", "12345678")
+    with pytest.raises(CommandError, match="STUDIO_ADMIN_PASSWORD is too weak: .*too common.*entirely numeric"):
+        call_command("ensureadmin", stdout=StringIO())
+    assert not get_user_model().objects.exists()

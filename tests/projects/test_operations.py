@@ -11,7 +11,7 @@ from django.utils import timezone
 from django_q.models import Schedule
 
 from projects import selectors
-from projects.models import ApiKey, OperationKind, Role
+from projects.models import ApiKey, Membership, OperationKind, Role
 from projects.services.api_keys import api_key_create
 from projects.services.operations import job_record, job_result
 from projects.services.projects import membership_set, project_create
@@ -90,3 +90,38 @@ def test_a_keys_last_use_is_written_at_most_once_an_hour(make_user):
     ApiKey.objects.update(last_used_at=first - timedelta(hours=2))
     client.get("/projects")
     assert ApiKey.objects.get().last_used_at > first
+
+
+def test_an_export_job_and_its_result_answer_only_those_who_may_read_the_project(api, make_api, owner):
+    project = project_create(user=owner, name="loans")
+    job = job_record(kind=OperationKind.EXPORT, project_name="loans", user=owner, result={"text": "secret"})
+    stranger, former = make_api("stranger"), make_api("former")
+    membership_set(project=project, user=owner, username="former", role=Role.VIEWER)
+    assert former.get(f"/projects/loans/export/jobs/{job.job_id}/result").status_code == 200
+    Membership.objects.filter(project=project, user__username="former").delete()
+    for client in (stranger, former):
+        for suffix in ("", "/result"):
+            assert client.get(f"/projects/loans/export/jobs/{job.job_id}{suffix}").status_code == 404
+
+
+def test_an_expired_export_is_gone_before_the_sweep_runs(api, owner):
+    project_create(user=owner, name="loans")
+    job = job_record(kind=OperationKind.EXPORT, project_name="loans", user=owner, result={"text": "secret"})
+    type(job).objects.filter(pk=job.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
+    for suffix in ("", "/result"):
+        response = api.get(f"/projects/loans/export/jobs/{job.job_id}{suffix}")
+        assert response.status_code == 404 and response.json()["error"]["innererror"]["code"] == "OperationNotFound"
+
+
+def test_deleting_a_project_deletes_its_export_results(api, make_api, owner, django_capture_on_commit_callbacks):
+    project_create(user=owner, name="loans")
+    job = job_record(kind=OperationKind.EXPORT, project_name="loans", user=owner, result={"text": "secret"})
+    result_file = Path(settings.DATA_DIR) / "exports" / job.result_file
+    with django_capture_on_commit_callbacks(execute=True):
+        assert api.delete("/projects/loans").status_code == 202
+    assert not result_file.exists()
+    assert api.get(f"/projects/loans/export/jobs/{job.job_id}/result").status_code == 404  # not even its starter
+    newcomer = make_api("newcomer")
+    assert newcomer.patch("/projects/loans", {"language": "en-us"}).status_code == 201  # the name, taken again
+    for suffix in ("", "/result"):
+        assert newcomer.get(f"/projects/loans/export/jobs/{job.job_id}{suffix}").status_code == 404

@@ -2,7 +2,9 @@ import os
 import secrets
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
 
 
 class Command(BaseCommand):
@@ -19,6 +21,11 @@ class Command(BaseCommand):
         generated = not password
         if generated:
             password = secrets.token_urlsafe(12)
+        else:
+            try:
+                validate_password(password, users(username=username))  # AUTH_PASSWORD_VALIDATORS, as every form
+            except ValidationError as weak:
+                raise CommandError(f"STUDIO_ADMIN_PASSWORD is too weak: {' '.join(weak.messages)}") from weak
         users.objects.create_superuser(username=username, email="", password=password)
         if generated:
             self.stdout.write(
