@@ -6,6 +6,8 @@ and what a person picks a document's language from.
 
 import re
 
+from studio.exceptions import InvalidInput
+
 # (code, name), in the order the authoring API lists them.
 LANGUAGES: list[tuple[str, str]] = [
     ("en", "English"),
@@ -36,6 +38,17 @@ def is_language_code(code: object) -> bool:
     return isinstance(code, str) and len(code) <= CODE_MAX and _TAG.fullmatch(code) is not None
 
 
+def language_code_message(code: object) -> str:
+    return f"Language {code!r:.40} is not a language code: give a BCP-47 code such as 'en-us', 'fr' or 'zh-hans'."
+
+
+def check_language_code(code: object, *, target: str = "language") -> str:
+    """A project's or document's language, from any caller: a BCP-47 tag of at most `CODE_MAX` characters."""
+    if not is_language_code(code):
+        raise InvalidInput(language_code_message(code), target=target)
+    return code
+
+
 def same_language(a: str, b: str) -> bool:
     """Language tags compare regardless of case, as BCP-47 says ("en-US" is "en-us")."""
     return a.lower() == b.lower()
@@ -57,3 +70,14 @@ def document_language(*, stated: str, project_language: str, multilingual: bool)
     """A document's language: the one it states in a multilingual project, else the project's (Azure's rule:
     a project that is not multilingual has every document in its language)."""
     return (stated if multilingual else "") or project_language
+
+
+def is_supported_language(code: str, *, also: str = "") -> bool:
+    """Whether the runtime analyzes text stated to be in `code`: a language of the studio's list (a regional or
+    script variant of one too, as "en-gb" of "en"), or `also` (the language of the project being asked, which an
+    import may have brought from outside the list). Tags compare regardless of case."""
+    if not is_language_code(code):
+        return False
+    primary = code.lower().split("-")[0]
+    known = {c.lower() for c, _ in LANGUAGES} | ({also.lower()} if also else set())
+    return code.lower() in known or primary in {c.split("-")[0] for c in known}

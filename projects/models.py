@@ -9,6 +9,10 @@ from django.conf import settings as django_settings
 from django.db import models
 from django.db.models import Q
 
+# Imports write a project's documents under a hidden staging project first (`annotation.services.staging`); its name
+# starts with this, which no project's name can (`studio.limits.check_name`), and no selector returns it.
+STAGING_NAME_PREFIX = "~"
+
 
 class Project(models.Model):
     name = models.CharField(max_length=50, unique=True)
@@ -127,3 +131,19 @@ class Operation(models.Model):
     class Meta:
         db_table = "annotation_authoringjob"
         indexes = [models.Index(fields=["project_name", "kind"], name="annotation__project_a3a759_idx")]
+
+
+class Installation(models.Model):
+    """What the studio's hosts share besides the database, so that each can tell it is set up as the others are
+    (`projects.services.hosts`): a digest of the secret key, and the token in the data directory. One row."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    secret_key_digest = models.CharField(max_length=128)
+    data_dir_token = models.CharField(max_length=64)
+    recorded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=Q(id=1), name="installation_one_row")]
+
+    def __str__(self) -> str:
+        return f"installation recorded {self.recorded_at:%Y-%m-%d %H:%M}"

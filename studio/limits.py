@@ -27,6 +27,7 @@ LABEL_MIN_CHARS = 1
 LABEL_MAX_CHARS = 500
 DOCUMENTS_MAX = 100_000
 DOCUMENT_LOCATION_MAX = 255
+STORAGE_CONTAINER_NAME_MAX = 100  # what `Project.storage_input_container_name` holds
 MODELS_MAX = 10
 DEPLOYMENTS_MAX = 10
 TRAINING_DOCUMENTS_MIN = 10
@@ -56,6 +57,15 @@ def check_name(name: object, *, what: str = "Project") -> str:
     return name
 
 
+def check_no_nul(value: str, *, what: str) -> str:
+    """Text the studio stores holds no NUL character: PostgreSQL cannot store one, so no database takes it (JSON
+    bodies are checked as they are parsed, `studio.parsers`; this is for text read from files)."""
+    position = value.find("\x00")
+    if position >= 0:
+        raise InvalidInput(f"{what} holds a NUL character (byte 0) at position {position}; remove it.")
+    return value
+
+
 def check_document_text(text: object, *, location: str = "") -> str:
     where = f"Document '{location}'" if location else "The document"
     if not isinstance(text, str):
@@ -66,6 +76,7 @@ def check_document_text(text: object, *, location: str = "") -> str:
         raise InvalidInput(
             f"{where} has {len(text):,} characters; the limit is {DOCUMENT_MAX_CHARS:,}.",
         )
+    check_no_nul(text, what=where)
     return text
 
 
@@ -76,6 +87,7 @@ def check_document_location(location: object) -> str:
         raise InvalidInput(f"Document location '{location[:40]}…' is longer than {DOCUMENT_LOCATION_MAX} characters.")
     if "/" in location or "\\" in location:
         raise InvalidInput(f"Document location '{location}' must be a plain file name without folders.")
+    check_no_nul(location, what="A document location")
     return location
 
 
@@ -86,6 +98,7 @@ def check_entity_name(name: object) -> str:
         raise InvalidInput(f"Entity type name '{name}' must not start or end with spaces.")
     if len(name) > ENTITY_NAME_MAX:
         raise InvalidInput(f"Entity type name '{name}' is longer than {ENTITY_NAME_MAX} characters.")
+    check_no_nul(name, what="An entity type name")
     bad = sorted(set(name) & ENTITY_NAME_FORBIDDEN)
     if bad:
         raise InvalidInput(
@@ -113,6 +126,15 @@ def check_label_span(start: object, end: object, text_length: int) -> None:
         raise InvalidInput(f"Label [{start}, {end}) is {end - start} characters long; the limit is {LABEL_MAX_CHARS}.")
 
 
+def check_storage_container_name(name: object) -> str:
+    if not isinstance(name, str) or len(name) > STORAGE_CONTAINER_NAME_MAX:
+        raise InvalidInput(
+            f"storageInputContainerName {name!r:.60} is not a name of at most {STORAGE_CONTAINER_NAME_MAX} characters.",
+            target="storageInputContainerName",
+        )
+    return name
+
+
 def check_document_count(count: int) -> None:
     if count > DOCUMENTS_MAX:
         raise InvalidInput(f"A project can have at most {DOCUMENTS_MAX:,} documents; this would make {count:,}.")
@@ -128,3 +150,46 @@ def check_runtime_request_bytes(length: int) -> None:
             status=413,
             innererror_code="InvalidDocumentBatch",
         )
+
+
+# Request bodies, refused (413) from their Content-Length before anything reads them (`studio.request_size`): an
+# endpoint that takes files or a project says its own cap, every other one has the default. (The runtime refuses
+# more than `RUNTIME_REQUEST_BYTES_MAX` itself, with Azure's runtime error.)
+REQUEST_BYTES_MAX = 32 * 1024 * 1024
+# An import or upload: the authoring API's `:import` body (a project file with its texts inline, or a zip) and the
+# documents page's files together. A zip's files once expanded count against it too, so a zip holds no more than the
+# same project as JSON. Sized so that reading the largest accepted input stays within about 200 MB of a web
+# process's memory (`bench/upload_memory_bench.py`); larger projects come in several uploads.
+IMPORT_BYTES_MAX = 48 * 1024 * 1024
+# One document's file: UTF-8 spends at most 4 bytes a character (and a byte order mark 3 more).
+DOCUMENT_FILE_BYTES_MAX = DOCUMENT_MAX_CHARS * 4 + 3
+# Entries of a zip (documents, the project file, folders, macOS `__MACOSX` companions), counted before it is opened.
+ARCHIVE_MEMBERS_MAX = DOCUMENTS_MAX + 1_000
+
+
+def request_too_large(length: int, limit: int, *, what: str = "The request body") -> ApplicationError:
+    """The 413 a body over `limit` bytes gets (Azure's error; pages show its message)."""
+    return ApplicationError(
+        f"{what} is {length:,} bytes; the limit is {limit:,} bytes ({limit / 1024**2:g} MiB). "
+        "Split the data into several uploads.",
+        code="InvalidRequest",
+        status=413,
+        innererror_code="RequestTooLarge",
+    )
+
+
+# A request that finds the database busy (another write holding SQLite's lock beyond the connection's timeout) is
+# answered 503 with this Retry-After, never a 500 (`studio.database.database_busy`).
+DATABASE_BUSY_RETRY_AFTER_SECONDS = 2
+
+
+# Signing in (`projects/login_throttle.py`). Failed sign-ins count for a cool-off period: this many for one account
+# (from anywhere) or from one address (for any accounts) lock further sign-ins there until the cool-off has passed;
+# an address gets more, so one person's typos do not lock out colleagues behind the same address.
+LOGIN_FAILURES_PER_ACCOUNT = 5
+LOGIN_FAILURES_PER_ADDRESS = 20
+LOGIN_COOLOFF = timedelta(minutes=15)
+# A password check (PBKDF2) keeps a core busy for about half a second; each web process checks this many at once and
+# a sign-in waits at most this long for its turn, so a burst of sign-ins cannot take the CPU the runtime needs.
+LOGIN_PASSWORD_CHECKS_AT_ONCE = 1
+LOGIN_PASSWORD_CHECK_WAIT = timedelta(seconds=1)

@@ -221,3 +221,27 @@ def deploy_tiny(tiny_model_dirs):
         return model
 
     return deploy
+
+
+@dataclasses.dataclass(frozen=True)
+class LiveStudio:
+    """A running studio as Azure's clients see it: endpoint, subscription key, and a deployed custom NER model."""
+
+    endpoint: str
+    key: str
+    project: str
+    deployment: str
+
+
+@pytest.fixture
+def live_studio(live_server, transactional_db, owner, deploy_tiny):
+    """The live server with project `loans` (12 loan agreements) whose tiny real model is deployed as `prod`."""
+    from annotation.formats.azure import read_project
+    from annotation.services.imports import project_import
+    from modeling.services.runtime.jobs import analyze_jobs_drain
+    from tests.modeling.factories import loan_project
+
+    project = project_import(user=owner, name="loans", data=read_project(loan_project(documents=12)))
+    deploy_tiny(project, user=owner)
+    yield LiveStudio(live_server.url, api_key_create(user=owner, name="sdk"), "loans", "prod")
+    analyze_jobs_drain()  # a job a test cancelled may still be finishing its task: not after the database goes

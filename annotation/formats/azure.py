@@ -11,7 +11,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from annotation.formats import DocumentData, ProblemList, ProjectData
-from annotation.formats.validation import check_document_languages, check_documents, check_entity_types
+from annotation.formats.validation import (
+    check_document_languages,
+    check_documents,
+    check_entity_types,
+    check_project_metadata,
+)
 from annotation.offsets import OffsetMap
 from annotation.spans import Span
 
@@ -83,6 +88,7 @@ def read_project(
     for key in ("projectName", "language"):
         if key not in wrong and not metadata.get(key) and "metadata" in payload:
             problems.add(f"Missing required field 'metadata.{key}'.", f"metadata.{key}")
+    check_project_metadata(project, problems)
     kind = metadata.get("projectKind")
     if kind is not None and kind != PROJECT_KIND:
         problems.add(f"'metadata.projectKind' must be '{PROJECT_KIND}', got {kind!r}.", "metadata.projectKind")

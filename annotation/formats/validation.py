@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from annotation.entity_names import case_clash_message, find_case_clashes
-from annotation.formats import DocumentData, ProblemList
+from annotation.formats import DocumentData, ProblemList, ProjectData
 from annotation.spans import find_overlaps, overlap_message
-from projects.languages import is_language_code, same_language
+from projects.languages import is_language_code, language_code_message, same_language
 from studio import limits
 from studio.exceptions import InvalidInput
 
@@ -50,10 +50,6 @@ def check_documents(documents: list[DocumentData], entity_types: list[str] | Non
             problems.add(overlap_message(a, b, doc.text), target)
 
 
-def language_code_message(code: str) -> str:
-    return f"Language {code!r:.40} is not a language code: give a BCP-47 code such as 'en-us', 'fr' or 'zh-hans'."
-
-
 def check_document_languages(
     documents: list[DocumentData], *, language: str, multilingual: bool, problems: ProblemList, fix: str
 ) -> None:
@@ -86,3 +82,13 @@ def check_entity_types(entity_types: list[str], problems: ProblemList) -> None:
         seen.add(name)
     for name, earlier in find_case_clashes(entity_types):
         problems.add(case_clash_message(name, earlier), "assets.entities")
+
+
+def check_project_metadata(project: ProjectData, problems: ProblemList) -> None:
+    """The project's own fields, as the authoring API's create and update check them (`projects.services`)."""
+    if project.language and not is_language_code(project.language):
+        problems.add(language_code_message(project.language), "metadata.language")
+    try:
+        limits.check_storage_container_name(project.storage_input_container_name)
+    except InvalidInput as error:
+        problems.add(error.message, "metadata.storageInputContainerName")

@@ -26,9 +26,14 @@ from studio import limits
 from studio.exceptions import InvalidInput, NotFound
 
 
-def _locked(project: Project, name: str) -> Deployment:
-    deployment = selectors.deployment_get(project=project, name=name)
-    return Deployment.objects.select_for_update().select_related("trained_model").get(pk=deployment.pk)
+def _locked(project: Project, *names: str) -> list[Deployment]:
+    """The named deployments, locked. Every change to a project's deployments locks the project's row first, so
+    concurrent ones (two swaps of the same pair in opposite order, a swap and a delete) queue instead of each
+    holding a row the other waits for (a deadlock on PostgreSQL)."""
+    Project.objects.select_for_update().filter(pk=project.pk).first()
+    deployments = [selectors.deployment_get(project=project, name=name) for name in names]
+    locked = Deployment.objects.select_for_update().select_related("trained_model").in_bulk([d.pk for d in deployments])
+    return [locked[d.pk] for d in deployments]
 
 
 @transaction.atomic
@@ -67,7 +72,7 @@ def deployment_deploy(*, user, project: Project, name: str, model_label: str):
 
 @transaction.atomic
 def deployment_delete(*, user, project: Project, name: str):
-    deployment = _locked(project, name)
+    (deployment,) = _locked(project, name)
     deployment.delete()
     trained_models_prune_replaced(project=project)
     activity_record(project=project, user=user, verb="deployed", summary=f"deleted deployment {name}")
@@ -81,7 +86,7 @@ def deployments_swap(*, user, project: Project, first: str, second: str):
         raise InvalidInput("Both firstDeploymentName and secondDeploymentName are required.")
     if first == second:
         raise InvalidInput("Swapping a deployment with itself changes nothing; name two different deployments.")
-    a, b = _locked(project, first), _locked(project, second)
+    a, b = _locked(project, first, second)
     now = timezone.now()
     a.trained_model, b.trained_model = b.trained_model, a.trained_model
     a.deployed_at = b.deployed_at = now

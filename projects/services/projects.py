@@ -4,10 +4,12 @@ import functools
 import shutil
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
+from projects.languages import check_language_code
 from projects.models import Membership, Project, Role
 from projects.services.activity import activity_record
+from projects.services.operations import operations_delete_for_project
 from projects.storage import project_models_directory
 from studio import limits
 from studio.exceptions import Conflict, InvalidInput, NotFound
@@ -30,16 +32,23 @@ def project_create(
     limits.check_name(name)
     if not language or not isinstance(language, str):
         raise InvalidInput("A project needs a language (BCP-47 code such as 'en-us').", target="language")
+    check_language_code(language)
+    limits.check_storage_container_name(storage_input_container_name or "")
+    exists = Conflict(f"A project named '{name}' already exists.", innererror_code="ProjectAlreadyExists")
     if Project.objects.filter(name=name).exists():
-        raise Conflict(f"A project named '{name}' already exists.", innererror_code="ProjectAlreadyExists")
-    project = Project.objects.create(
-        name=name,
-        language=language,
-        multilingual=bool(multilingual),
-        description=description or "",
-        storage_input_container_name=storage_input_container_name or "",
-        settings=settings or {},
-    )
+        raise exists
+    try:
+        with transaction.atomic():  # a savepoint: the same name created meanwhile is the same conflict
+            project = Project.objects.create(
+                name=name,
+                language=language,
+                multilingual=bool(multilingual),
+                description=description or "",
+                storage_input_container_name=storage_input_container_name or "",
+                settings=settings or {},
+            )
+    except IntegrityError:
+        raise exists from None
     Membership.objects.create(project=project, user=user, role=Role.OWNER)
     activity_record(project=project, user=user, verb="created", summary=f"created project {name}")
     return project
@@ -50,8 +59,12 @@ def project_update(*, project: Project, user, **changes) -> Project:
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise InvalidInput(f"These project fields cannot be changed: {', '.join(sorted(unknown))}.")
-    if "language" in changes and not changes["language"]:
-        raise InvalidInput("A project needs a language.", target="language")
+    if "language" in changes:
+        if not changes["language"]:
+            raise InvalidInput("A project needs a language.", target="language")
+        check_language_code(changes["language"])
+    if changes.get("storage_input_container_name") is not None:
+        limits.check_storage_container_name(changes["storage_input_container_name"])
     for field, value in changes.items():
         setattr(project, field, value if value is not None else ("" if field != "settings" else {}))
     project.save()
@@ -61,11 +74,12 @@ def project_update(*, project: Project, user, **changes) -> Project:
 
 @transaction.atomic
 def project_delete(*, project: Project) -> None:
-    """Deletes the project with everything in it, as Azure does: documents, labels, jobs, trained models and the
-    deployments serving them (runtime calls to them then answer 404). The model files go once that commits, so
-    a deletion that rolls back leaves every deployment able to load its model."""
+    """Deletes the project with everything in it, as Azure does: documents, labels, jobs (export results too),
+    trained models and the deployments serving them (runtime calls to them then answer 404). Files (models, export
+    results) go once that commits, so a deletion that rolls back leaves every deployment able to load its model."""
     folder = project_models_directory(project.pk)
     project.delete()
+    operations_delete_for_project(project_name=project.name)  # export results hold the documents' text
     transaction.on_commit(functools.partial(shutil.rmtree, folder, ignore_errors=True))
 
 

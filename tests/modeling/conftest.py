@@ -1,41 +1,29 @@
-"""A real django-q2 worker (`manage.py qcluster`) sharing the test database, for tests that train."""
+"""A real django-q2 worker (`manage.py qcluster`) sharing the test database and task queue, for tests that train."""
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
-from django.conf import settings
-from django.db import connection
 
-ROOT = Path(__file__).resolve().parent.parent.parent
+from tests import processes
 
 
 @pytest.fixture
 def worker(transactional_db):
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "studio.settings.test",
-        "STUDIO_SQLITE_PATH": str(connection.settings_dict["NAME"]),
-        "PYTHONUNBUFFERED": "1",
-    }
-    log = (Path(settings.DATA_DIR) / "worker.log").open("ab")
-    process = subprocess.Popen(
-        [sys.executable, "manage.py", "qcluster"], cwd=ROOT, env=env, start_new_session=True, stdout=log, stderr=log
-    )
+    process = processes.start_worker(log="worker.log")
     yield process
-    os.killpg(process.pid, signal.SIGTERM)
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
-    log.close()
+    processes.stop(process)
+
+
+@pytest.fixture
+def queue(db):
+    """The task queue's broker, emptied first (Redis's queue outlives each test; the ORM broker's is rolled back)."""
+    from django_q.brokers import get_broker
+
+    broker = get_broker()
+    broker.purge_queue()
+    return broker
 
 
 def wait_for(predicate, *, timeout: float, interval: float = 0.5, what: str = "condition"):

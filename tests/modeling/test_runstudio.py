@@ -4,7 +4,6 @@ The supervisor's tests use small shell children; the runstudio tests run the rea
 with a temporary data directory and HOME.
 """
 
-import os
 import signal
 import socket
 import subprocess
@@ -16,8 +15,10 @@ from pathlib import Path
 
 import psutil
 import pytest
+from django.conf import settings
 
 from modeling.management.supervisor import Child, GaveUp, RestartPolicy, Supervisor
+from tests import processes
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 
@@ -136,41 +137,44 @@ def _child(studio: psutil.Process, command: str) -> psutil.Process | None:
     return None
 
 
-@pytest.fixture
-def studio(tmp_path):
-    """Starts runstudio; yields (process, port, env, home); kills what is left of it afterwards."""
-    home = tmp_path / "home"
-    home.mkdir()
-    env = {
-        **os.environ,
-        "STUDIO_DATA_DIR": str(tmp_path / "data"),
-        "DJANGO_SETTINGS_MODULE": "studio.settings.local",
-        "HOME": str(home),
-        "WEB_WORKERS": "1",
-        "WEB_THREADS": "4",
-    }
-    env.pop("STUDIO_SQLITE_PATH", None)
+def _start_studio(home: Path) -> tuple[subprocess.Popen, int, dict[str, str]]:
+    """Starts runstudio on the test database and data directory (`tests.processes`), with its own HOME."""
+    env = processes.studio_env(
+        DJANGO_SETTINGS_MODULE="studio.settings.local", HOME=str(home), WEB_WORKERS="1", WEB_THREADS="4"
+    )
     env.pop("XDG_RUNTIME_DIR", None)
-    subprocess.run([sys.executable, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=env, check=True)
     port = _free_port()
     process = subprocess.Popen(
         [sys.executable, "manage.py", "runstudio", "--port", str(port)],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
     )  # fmt: skip
+    return process, port, env
+
+
+def _kill_what_is_left(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        descendants = psutil.Process(process.pid).children(recursive=True)
+        process.kill()
+        for descendant in descendants:
+            try:
+                descendant.kill()
+            except psutil.NoSuchProcess:
+                pass
+    process.communicate(timeout=10)
+
+
+@pytest.fixture
+def studio(tmp_path, transactional_db):
+    """Starts runstudio; yields (process, port, env, home); kills what is left of it afterwards."""
+    home = tmp_path / "home"
+    home.mkdir()
+    process, port, env = _start_studio(home)
     try:
         _wait_for(lambda: _healthz(port) or process.poll() is not None, 60, "the web server")
         assert process.poll() is None, process.stdout.read().decode()[-3000:]
         yield process, port, env, home
     finally:
-        if process.poll() is None:
-            descendants = psutil.Process(process.pid).children(recursive=True)
-            process.kill()
-            for descendant in descendants:
-                try:
-                    descendant.kill()
-                except psutil.NoSuchProcess:
-                    pass
-        process.communicate(timeout=10)
+        _kill_what_is_left(process)
 
 
 def _interrupt_and_check_everything_stops(process: subprocess.Popen) -> str:
@@ -192,7 +196,7 @@ def test_ctrl_c_stops_everything_within_5_s_even_while_a_task_runs(studio, tmp_p
     children = " ".join(" ".join(c.cmdline()) for c in psutil.Process(process.pid).children(recursive=True))
     assert "gunicorn" in children and "qcluster" in children
     # gunicorn's control socket is in the data directory, not the user's shared ~/.gunicorn.
-    assert (tmp_path / "data" / "gunicorn.ctl").is_socket()
+    assert (Path(settings.DATA_DIR) / "gunicorn.ctl").is_socket()
     assert not (home / ".gunicorn").exists()
     # A long task (a training, say), with a child process of its own: django-q2 alone would wait for it.
     marker = tmp_path / "task-started"
@@ -202,6 +206,37 @@ def test_ctrl_c_stops_everything_within_5_s_even_while_a_task_runs(studio, tmp_p
     _wait_for(marker.exists, 30, "the task to start")
     _interrupt_and_check_everything_stops(process)
     assert not (home / ".gunicorn").exists()
+
+
+def test_a_second_host_starting_leaves_the_jobs_other_hosts_run_and_fails_only_stale_ones(tmp_path, transactional_db):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from modeling.models import TrainingJob
+    from projects.models import JobStatus, Project
+
+    now = timezone.now()
+
+    def job(name: str, heartbeat_age: timedelta) -> TrainingJob:
+        project = Project.objects.create(name=name)
+        return TrainingJob.objects.create(
+            job_id=f"job-{name}", project=project, model_label="m1", training_config_version="latest",
+            status=JobStatus.RUNNING, training_status=JobStatus.RUNNING, heartbeat_at=now - heartbeat_age,
+            expires_at=now + timedelta(days=7),
+        )  # fmt: skip
+
+    elsewhere = job("elsewhere", timedelta(seconds=10))  # another host's worker wrote 10 s ago
+    dead = job("dead", timedelta(minutes=10))  # nobody has written for 10 minutes
+    (tmp_path / "home").mkdir()
+    process, port, _ = _start_studio(tmp_path / "home")
+    try:
+        _wait_for(lambda: _healthz(port) or process.poll() is not None, 60, "the web server")
+        assert process.poll() is None
+        assert TrainingJob.objects.get(pk=elsewhere.pk).status == JobStatus.RUNNING
+        assert TrainingJob.objects.get(pk=dead.pk).status == JobStatus.FAILED
+    finally:
+        _kill_what_is_left(process)
 
 
 @pytest.mark.slow

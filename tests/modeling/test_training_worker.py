@@ -12,7 +12,7 @@ from modeling.models import TrainedModel
 from tests.modeling.conftest import wait_for
 from tests.modeling.factories import loan_project
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.scale]  # `make test-scale` trains on PostgreSQL and Redis too
 FAST_MANUAL = {"modelLabel": "m1", "trainingConfigVersion": "2026-11-01-fast", "evaluationOptions": {"kind": "manual"}}
 
 

@@ -2,7 +2,9 @@
 
 A child that dies is restarted (after a doubling delay, at most 5 times a minute, after which everything stops
 with a message); its orphans go with it. Ctrl-C or SIGTERM stops both within a few seconds: a training still
-running is killed and marked failed, so it never claims to run on.
+running is killed, and marked failed once its heartbeat is stale (`sweeps.STALE_AFTER`, 2 minutes: when the studio
+starts again, or by the sweep), so it never claims to run on. Only stale jobs: on PostgreSQL another host's worker
+may be running a job right now.
 """
 
 import os
@@ -15,7 +17,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
 
 from modeling.management.supervisor import Child, GaveUp, Supervisor
-from modeling.services.training.sweeps import training_jobs_fail_running
+from modeling.services.loop.jobs import loop_jobs_fail_stale
+from modeling.services.training.sweeps import training_jobs_fail_stale
 
 # A Unix socket's path must fit in sun_path (108 bytes with its terminating NUL on Linux).
 _MAX_SOCKET_PATH = 100
@@ -45,14 +48,15 @@ class Command(BaseCommand):
             *_control_socket_options(Path(settings.DATA_DIR)),
         ]  # fmt: skip
         worker = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py"), "qcluster"]
-        # This machine's worker is about to start, so no job can still be running: say so on the jobs.
-        self._fail_running_jobs()
+        # Jobs whose worker died (this machine's last run, or any host's) are failed; jobs that other hosts' workers
+        # are running (their heartbeats are fresh) are not.
+        self._fail_stale_jobs()
         supervisor = Supervisor(
             [
                 Child("web server", web, env=env, cwd=settings.BASE_DIR),
-                # After the worker's whole group is gone (crashed, or killed on stop) nothing of this machine runs
-                # a job any more: jobs claiming to run are failed before a new worker starts.
-                Child("worker", worker, env=env, cwd=settings.BASE_DIR, after_exit=self._fail_running_jobs),
+                # After the worker's whole group is gone (crashed, or killed on stop), jobs whose heartbeats went
+                # stale are failed before a new worker starts; the sweep fails the rest within STALE_AFTER.
+                Child("worker", worker, env=env, cwd=settings.BASE_DIR, after_exit=self._fail_stale_jobs),
             ],
             log=self.stdout.write,
         )
@@ -63,11 +67,14 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from None
         self.stdout.write("Studio stopped.")
 
-    def _fail_running_jobs(self) -> None:
-        failed = training_jobs_fail_running()
+    def _fail_stale_jobs(self) -> None:
+        failed = training_jobs_fail_stale()
+        loop_failed = loop_jobs_fail_stale()
         connections.close_all()  # the supervisor holds no database connection while it waits
         if failed:
             self.stdout.write(f"Marked {failed} training job(s) failed: the worker stopped while they ran.")
+        if loop_failed:
+            self.stdout.write(f"Marked {loop_failed} background job(s) failed: the worker stopped while they ran.")
 
 
 def _control_socket_options(data_dir: Path) -> list[str]:

@@ -7,7 +7,7 @@ import threading
 import time
 from datetime import timedelta
 
-from django.db import close_old_connections
+from django.db import close_old_connections, models
 from django.utils import timezone
 
 from modeling.models import TrainingJob
@@ -21,17 +21,19 @@ class Cancelled(Exception):
 
 
 class Heartbeat:
-    """Writes `heartbeat_at` every few seconds from a thread, so a live job is never taken for dead."""
+    """Writes `heartbeat_at` every few seconds from a thread, so a live job is never taken for dead. `model` is
+    the job's model (any with a `heartbeat_at`: training jobs, loop jobs)."""
 
-    def __init__(self, job_pk: int) -> None:
+    def __init__(self, job_pk: int, model: type[models.Model] = TrainingJob) -> None:
         self.job_pk = job_pk
+        self.model = model
         self.stop = threading.Event()
         self.thread = threading.Thread(target=self._run, daemon=True, name=f"heartbeat-{job_pk}")
 
     def _run(self) -> None:
         try:
             while not self.stop.wait(HEARTBEAT_SECONDS):
-                TrainingJob.objects.filter(pk=self.job_pk).update(heartbeat_at=timezone.now())
+                self.model.objects.filter(pk=self.job_pk).update(heartbeat_at=timezone.now())
         finally:
             close_old_connections()
 

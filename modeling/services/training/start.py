@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
 from django.db import transaction
@@ -15,11 +16,16 @@ from modeling.models import TrainingJob
 from modeling.services.training.estimate import training_estimate
 from modeling.services.training.options import MANUAL, EvaluationOptions
 from modeling.services.training.split import NO_TRAIN_DOCUMENTS
+from modeling.services.training.state import job_enqueue
 from modeling.services.training.sweeps import training_jobs_fail_stale
 from projects.models import ACTIVE_STATUSES, JobStatus, Project
 from projects.services.operations import new_job_id
 from studio import limits
-from studio.exceptions import Conflict, InvalidInput
+from studio.exceptions import Conflict, InvalidInput, ServiceBusy
+
+logger = logging.getLogger(__name__)
+# Seconds a caller is asked to wait (`Retry-After`) when the task queue cannot take a job.
+QUEUE_DOWN_RETRY_AFTER = 30
 
 
 def resolve_config(version: str | None) -> configs.TrainingConfig:
@@ -97,9 +103,26 @@ def _job_create(
         expires_at=timezone.now() + limits.JOB_LIFETIME,
         # Until its first progress report, the train page's estimate says when a queued job should end.
         estimated_end_at=timezone.now() + timedelta(seconds=estimated_seconds),
+        heartbeat_at=timezone.now(),  # handed to the queue now (`sweeps.training_jobs_requeue_waiting`)
     )
     transaction.on_commit(lambda: _enqueue(job))
     return job
+
+
+def _enqueue(job: TrainingJob) -> None:
+    """After the commit, so the worker finds the job it is given. A queue that cannot take it (Redis down) leaves no
+    job behind to block the project: the caller gets a retryable 503."""
+    try:
+        job_enqueue(job)
+    except Exception as error:  # whatever the broker raises (redis.ConnectionError, a database error)
+        logger.warning("Training job %s was not started: the task queue refused it (%r).", job.job_id, error)
+        TrainingJob.objects.filter(pk=job.pk).delete()
+        raise ServiceBusy(
+            "The task queue cannot be reached, so the training job was not started. "
+            f"Try again in {QUEUE_DOWN_RETRY_AFTER} seconds.",
+            retry_after=QUEUE_DOWN_RETRY_AFTER,
+            innererror_code="QueueUnavailable",
+        ) from error
 
 
 def _check_split(project: Project, evaluation: EvaluationOptions) -> None:
@@ -122,12 +145,6 @@ def _check_split(project: Project, evaluation: EvaluationOptions) -> None:
             "documents to Test and use a manual split.",
             target="evaluationOptions",
         )
-
-
-def _enqueue(job: TrainingJob) -> None:
-    from django_q.tasks import async_task
-
-    async_task("modeling.tasks.train_model", job.pk, task_name=f"train {job.project_id}/{job.model_label}")
 
 
 @transaction.atomic

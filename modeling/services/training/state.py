@@ -1,6 +1,7 @@
-"""The job's state machine moves the worker and the sweeps share: notStarted -> running (claim) and
-running -> succeeded | failed | cancelled (finish), and the folder a run writes into. A job that ends without a
-model leaves no files behind, whoever ends it (the worker, or a sweep after its worker died)."""
+"""The job's state machine moves the worker and the sweeps share: notStarted -> the queue (enqueue, again by the
+sweep while no worker claims it), notStarted -> running (claim) and running -> succeeded | failed | cancelled
+(finish), and the folder a run writes into. A job that ends without a model leaves no files behind, whoever ends it
+(the worker, or a sweep after its worker died)."""
 
 from __future__ import annotations
 
@@ -28,6 +29,14 @@ def run_directory_remove(folder: Path) -> None:
     shutil.rmtree(folder, ignore_errors=True)
     with contextlib.suppress(OSError):
         folder.parent.rmdir()
+
+
+def job_enqueue(job: TrainingJob) -> None:
+    """Hands the job to the task queue. Redis delivers a task at most once, so a job no worker has claimed within
+    `sweeps.REQUEUE_AFTER` is handed over again; the claim makes a task delivered twice train once."""
+    from django_q.tasks import async_task
+
+    async_task("modeling.tasks.train_model", job.pk, task_name=f"train {job.project_id}/{job.model_label}")
 
 
 def job_claim(job_pk: int) -> TrainingJob | None:
