@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.http import QueryDict
 
+from annotation import extensions
 from annotation.models import Dataset
 from annotation.services.splits import SplitScope
 from annotation.services.uploads import FORMAT_NAMES, UploadFormat
@@ -166,7 +167,8 @@ DATASET_FILTER_CHOICES = [("", "Any dataset"), ("Train", "Train"), ("Test", "Tes
 
 
 class DocumentFilterForm(forms.Form):
-    """The documents list's filters (GET); invalid values are ignored rather than refused."""
+    """The documents list's filters and order (GET), with those other apps registered (`annotation.extensions`);
+    invalid values are ignored rather than refused."""
 
     q = forms.CharField(required=False, label="Search", widget=forms.TextInput(attrs={"type": "search"}))
     status = forms.ChoiceField(required=False, choices=STATUS_CHOICES, label="Status")
@@ -176,6 +178,25 @@ class DocumentFilterForm(forms.Form):
     def __init__(self, *args, entity_types=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["type"].choices = [("", "Any entity type")] + [(str(t.pk), t.name) for t in entity_types]
+        for extension in extensions.document_filters():
+            self.fields[extension.key] = forms.ChoiceField(
+                required=False, choices=extension.choices, label=extension.label
+            )
+        orders = extensions.document_orders()
+        if orders:
+            self.fields["sort"] = forms.ChoiceField(
+                required=False, choices=[("", "Location"), *((o.value, o.label) for o in orders)], label="Order"
+            )
+
+    @staticmethod
+    def keys() -> list[str]:
+        """Every query parameter of the list's filters and order, registered ones included."""
+        registered = [extension.key for extension in extensions.document_filters()]
+        return [*DocumentFilterForm.base_fields, *registered, *(["sort"] if extensions.document_orders() else [])]
+
+    def extension_fields(self) -> list[forms.BoundField]:
+        """The registered filters' fields, for the page."""
+        return [self[extension.key] for extension in extensions.document_filters()]
 
     def selector_filters(self) -> dict:
         """Keyword arguments for `selectors.document_list`."""
@@ -188,14 +209,19 @@ class DocumentFilterForm(forms.Form):
                 data.get("dataset") or ""
             ),
             "entity_type_id": data.get("type"),
+            "extra": {e.key: data[e.key] for e in extensions.document_filters() if data.get(e.key)},
+            "sort": data.get("sort") or "",
         }
 
     def active(self) -> bool:
-        return any(value not in (None, "") for value in self.selector_filters().values())
+        """Whether a filter narrows the list (an order alone does not)."""
+        filters = self.selector_filters()
+        filters.pop("sort")
+        return bool(filters.pop("extra")) or any(value not in (None, "") for value in filters.values())
 
     def query_string(self) -> str:
-        """The valid filters, re-encoded as a query string ("" for none): links to the labeling view carry it, so
-        its Prev/Next walk the list as filtered and its way back returns to that list."""
+        """The valid filters and order, re-encoded as a query string ("" for none): links to the labeling view
+        carry it, so its Prev/Next walk the list as filtered and ordered and its way back returns to that list."""
         self.is_valid()
         data = getattr(self, "cleaned_data", {})
         query = QueryDict(mutable=True)
@@ -265,3 +291,30 @@ class SplitForm(forms.Form):
         help_text="Keeps rare entity types in both Train and Test where possible.",
     )
     fingerprint = forms.CharField(required=False, widget=forms.HiddenInput)
+
+
+class ConsistencyForm(forms.Form):
+    """The consistency check's option (GET)."""
+
+    ignore_case = forms.BooleanField(
+        required=False, label="Ignore case", help_text="Count 'ACME BANK' and 'Acme Bank' as the same string."
+    )
+
+
+class LabelAllForm(forms.Form):
+    """Label every occurrence of a string as one type: the preview (GET) and its apply (POST, with `fingerprint`)."""
+
+    surface = forms.CharField(max_length=limits.LABEL_MAX_CHARS, strip=False)
+    type = forms.TypedChoiceField(coerce=int, label="Entity type")
+    ignore_case = forms.BooleanField(required=False)
+    fingerprint = forms.CharField(required=False, max_length=64)
+
+    def __init__(self, *args, entity_types=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["type"].choices = [(str(t.pk), t.name) for t in entity_types]
+
+    def clean_surface(self) -> str:
+        surface = self.cleaned_data["surface"]
+        if not surface.strip():
+            raise forms.ValidationError("Name the string to label.")
+        return surface

@@ -89,3 +89,32 @@ class Label(models.Model):
 
     def __str__(self) -> str:
         return f"{self.entity_type_id}[{self.start}:{self.end}]"
+
+
+class LabelBatch(models.Model):
+    """Labels one action created together ("label all occurrences of a string as a type"), so that they can be
+    undone as one step. `labels` records each as created: [label id, document id, start, end, entity type id]."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="label_batches")
+    entity_type = models.ForeignKey(EntityType, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    type_name = models.CharField(max_length=50)  # kept for showing after the type is gone
+    surface = models.TextField()
+    case_sensitive = models.BooleanField(default=True)
+    labels = models.JSONField(default=list)
+    documents = models.PositiveIntegerField(default=0)
+    skipped = models.JSONField(default=list)  # [[document id, location, start, end, reason]], the first few
+    skipped_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        django_settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    undone_at = models.DateTimeField(null=True, blank=True)
+    undone_by = models.ForeignKey(
+        django_settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.surface} as {self.type_name} ({len(self.labels)})"

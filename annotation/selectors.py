@@ -3,11 +3,25 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Substr
 
-from annotation.models import Dataset, Document, EntityType, Label
+from annotation import extensions
+from annotation.consistency import (
+    Finding,
+    LabelAllPlan,
+    LabeledSurface,
+    ScanDocument,
+    SurfaceIndex,
+    find_inconsistencies,
+    plan_label_all,
+    surface_key,
+)
+from annotation.models import Dataset, Document, EntityType, Label, LabelBatch
+from annotation.spans import Span
 from projects import selectors as project_selectors
 from projects.models import Membership, Project
 from studio.exceptions import NotFound
@@ -32,8 +46,11 @@ def document_list(
     entity_type_id: int | None = None,
     dataset: str | None = None,
     search: str = "",
+    extra: dict[str, str] | None = None,
+    sort: str = "",
 ) -> QuerySet[Document]:
-    """The documents list: the project's documents matching the filters (`DocumentFilterForm`), by location.
+    """The documents list: the project's documents matching the filters (`DocumentFilterForm`), by location or
+    by a registered order (`sort`, `annotation.extensions`); `extra` holds registered filters' values by key.
     The labeling view's Prev/Next walk the same list (`document_neighbors`)."""
     qs = project.documents.all()
     has_labels = Exists(Label.objects.filter(document=OuterRef("pk")))
@@ -47,7 +64,12 @@ def document_list(
         qs = qs.filter(dataset=dataset)
     if search:
         qs = qs.filter(Q(text__icontains=search) | Q(location__icontains=search))
-    return qs.order_by("location")
+    for extension in extensions.document_filters():
+        value = (extra or {}).get(extension.key)
+        if value:
+            qs = extension.apply(qs, value)
+    order = extensions.document_order(sort) if sort else None
+    return order.apply(qs) if order is not None else qs.order_by("location")
 
 
 def document_neighbors(
@@ -58,15 +80,30 @@ def document_neighbors(
     entity_type_id: int | None = None,
     dataset: str | None = None,
     search: str = "",
+    extra: dict[str, str] | None = None,
+    sort: str = "",
 ) -> tuple[int | None, int | None]:
-    """The ids of the documents before and after `document` in the documents list as filtered (`document_list`,
-    same filters and order); `document` itself need not match them (labeling it may have taken it out)."""
+    """The ids of the documents before and after `document` in the documents list as filtered and ordered
+    (`document_list`, same arguments); `document` itself need not match the filters (labeling it may have taken it
+    out): by location it then sits where its location would, in another order the next one is the list's first."""
     listed = document_list(
-        project=project, labeled=labeled, entity_type_id=entity_type_id, dataset=dataset, search=search
+        project=project,
+        labeled=labeled,
+        entity_type_id=entity_type_id,
+        dataset=dataset,
+        search=search,
+        extra=extra,
+        sort=sort,
     ).values_list("pk", flat=True)
-    previous = listed.filter(location__lt=document.location).order_by("-location").first()
-    following = listed.filter(location__gt=document.location).order_by("location").first()
-    return previous, following
+    if not sort or extensions.document_order(sort) is None:
+        previous = listed.filter(location__lt=document.location).order_by("-location").first()
+        following = listed.filter(location__gt=document.location).order_by("location").first()
+        return previous, following
+    ids = list(listed)  # an order by computed values: its neighbors are found in the ids (a few bytes each)
+    if document.pk not in ids:
+        return None, (ids[0] if ids else None)
+    at = ids.index(document.pk)
+    return (ids[at - 1] if at > 0 else None), (ids[at + 1] if at + 1 < len(ids) else None)
 
 
 def document_get(*, project: Project, document_id: int) -> Document:
@@ -238,3 +275,86 @@ def dataset_distribution(*, project: Project, assignments: dict[int, str] | None
 
 def label_count(*, documents: QuerySet[Document]) -> int:
     return Label.objects.filter(document__in=documents.values("pk")).count()
+
+
+# The consistency check (`annotation.consistency`): the reads feeding it, each bounded (grouped label strings,
+# then documents a chunk at a time).
+
+SCAN_CHUNK = 200  # documents (with their labels) read at a time
+
+
+def labeled_surfaces(*, project: Project) -> list[LabeledSurface]:
+    """Every distinct labeled string with its type and count, grouped by the database."""
+    rows = (
+        Label.objects.filter(document__project=project)
+        .annotate(surface=Substr("document__text", F("start") + 1, F("end") - F("start")))
+        .values_list("surface", "entity_type__name")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return [LabeledSurface(text, category, n) for text, category, n in rows]
+
+
+def scan_documents(*, documents: QuerySet[Document]) -> Iterator[ScanDocument]:
+    """`documents` with their labels, read `SCAN_CHUNK` at a time (by id, so memory stays bounded)."""
+    last = 0
+    while True:
+        chunk = list(documents.filter(pk__gt=last).order_by("pk").values_list("pk", "location", "text")[:SCAN_CHUNK])
+        if not chunk:
+            return
+        spans: dict[int, list[Span]] = {pk: [] for pk, _, _ in chunk}
+        rows = Label.objects.filter(document_id__in=spans).values_list(
+            "document_id", "start", "end", "entity_type__name"
+        )
+        for document_id, start, end, category in rows:
+            spans[document_id].append(Span(start, end, category))
+        for pk, location, text in chunk:
+            yield ScanDocument(pk, location, text, spans[pk])
+        last = chunk[-1][0]
+
+
+def consistency_findings(*, project: Project, case_sensitive: bool = True) -> list[Finding]:
+    """The project's inconsistently labeled strings, most inconsistent first."""
+    index = SurfaceIndex(labeled_surfaces(project=project), case_sensitive=case_sensitive)
+    if not len(index):
+        return []
+    return find_inconsistencies(index, scan_documents(documents=project.documents.all()))
+
+
+def documents_containing(*, project: Project, surface: str, case_sensitive: bool = True) -> QuerySet[Document]:
+    """The project's documents whose text may contain `surface` (a superset: the scan decides), narrowed by the
+    database on its longest word where that is exact enough (SQLite's LIKE folds ASCII case only)."""
+    documents = project.documents.all()
+    words = surface_key(surface, case_sensitive=case_sensitive)
+    if not words:
+        return documents
+    longest = max(words, key=len)
+    if case_sensitive:
+        return documents.filter(text__contains=longest)
+    return documents.filter(text__icontains=longest) if longest.isascii() else documents
+
+
+def label_all_preview(
+    *, project: Project, surface: str, entity_type: EntityType, case_sensitive: bool = True
+) -> LabelAllPlan:
+    """What labeling every occurrence of `surface` as `entity_type` would create and skip; changes nothing."""
+    documents = documents_containing(project=project, surface=surface, case_sensitive=case_sensitive)
+    return plan_label_all(surface, entity_type.name, scan_documents(documents=documents), case_sensitive=case_sensitive)
+
+
+def label_batch_list(*, project: Project, limit: int = 5) -> QuerySet[LabelBatch]:
+    """The project's latest "label all" actions, newest first."""
+    return project.label_batches.select_related("created_by", "undone_by").order_by("-created_at", "-id")[:limit]
+
+
+def label_batch_get(*, project: Project, batch_id: int) -> LabelBatch:
+    batch = project.label_batches.select_related("created_by", "undone_by", "entity_type").filter(pk=batch_id).first()
+    if batch is None:
+        raise NotFound(f"Bulk labeling {batch_id} does not exist in project '{project.name}'.")
+    return batch
+
+
+def label_batch_documents(*, batch: LabelBatch) -> QuerySet[Document]:
+    """The documents a "label all" step labeled, by location."""
+    ids = {document_id for _, document_id, *_ in batch.labels}
+    return batch.project.documents.filter(pk__in=ids).only("pk", "location").order_by("location")

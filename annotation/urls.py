@@ -5,4 +5,5 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("annotation.urls_pages")),
     path("", include("annotation.urls_labeling")),
+    path("", include("annotation.urls_consistency")),
 ]

@@ -31,6 +31,9 @@ class ModelingConfig(AppConfig):
     verbose_name = "Modeling"
 
     def ready(self) -> None:
+        from modeling import page_extensions
+
+        page_extensions.register()  # suggestions, uncertainty and the loop jobs on annotation's pages
         if not serves_web_requests():
             return
         # Each worker loads the deployed models before its first request; with --preload, on its first request.

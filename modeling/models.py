@@ -2,7 +2,7 @@
 
 from django.conf import settings as django_settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 
 from projects.models import ACTIVE_STATUSES, JobStatus, Project
 
@@ -31,6 +31,7 @@ class TrainingJob(models.Model):
     warnings = models.JSONField(default=list, blank=True)
     errors = models.JSONField(default=list, blank=True)
     cancel_requested = models.BooleanField(default=False)
+    # Running: the worker's last sign of life. Waiting (notStarted): when the job was last handed to the queue.
     heartbeat_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(django_settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -127,3 +128,154 @@ class AnalyzeJob(models.Model):
 
     def __str__(self) -> str:
         return self.job_id
+
+
+class LoopKind(models.TextChoices):
+    """The model-in-the-loop jobs (`modeling.services.loop`): each kind has one runner."""
+
+    PRELABEL = "prelabel"
+    UNCERTAINTY = "uncertainty"
+    LABEL_ERRORS = "label-errors"
+    LEARNING_CURVE = "learning-curve"
+
+
+class LoopJob(models.Model):
+    """A model-in-the-loop job in the worker (pre-labeling, uncertainty, label errors, learning curve): one state
+    machine and progress record for all kinds; `result` is the runner's summary."""
+
+    job_id = models.CharField(max_length=80, unique=True)
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="loop_jobs")
+    kind = models.CharField(max_length=20, choices=LoopKind.choices)
+    trained_model = models.ForeignKey(
+        TrainedModel, null=True, blank=True, on_delete=models.SET_NULL, related_name="loop_jobs"
+    )
+    params = models.JSONField(default=dict, blank=True)
+    status = models.CharField(max_length=20, choices=JobStatus.choices, default=JobStatus.NOT_STARTED)
+    percent = models.PositiveSmallIntegerField(default=0)
+    message = models.CharField(max_length=300, blank=True)
+    result = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+    cancel_requested = models.BooleanField(default=False)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(django_settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=LoopKind.values), name="loopjob_kind_valid"),
+            # The database itself refuses a second active job of a kind in a project.
+            models.UniqueConstraint(
+                fields=["project", "kind"], condition=Q(status__in=ACTIVE_STATUSES), name="loopjob_one_active_per_kind"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project_id}:{self.kind} ({self.status})"
+
+
+class SuggestionStatus(models.TextChoices):
+    OPEN = "open"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+
+
+class Suggestion(models.Model):
+    """A model's predicted entity in a document, offered to the labeler: not a label, and counted nowhere
+    (training, evaluation, distribution, exports) until accepted, when it becomes an ordinary `Label`.
+    Code points, half-open `[start, end)`; `category` is the model's name for the entity type."""
+
+    document = models.ForeignKey("annotation.Document", on_delete=models.CASCADE, related_name="suggestions")
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    category = models.CharField(max_length=50)
+    confidence = models.FloatField()
+    # Which model made it: the label and id stay when the model goes (`trained_model` then becomes null).
+    source = models.CharField(max_length=120)  # "model m1" or "deployment prod (model m1)", for people
+    model_id = models.CharField(max_length=120)
+    trained_model = models.ForeignKey(
+        TrainedModel, null=True, blank=True, on_delete=models.SET_NULL, related_name="suggestions"
+    )
+    status = models.CharField(max_length=10, choices=SuggestionStatus.choices, default=SuggestionStatus.OPEN)
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        django_settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["start", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gt=F("start")), name="suggestion_start_before_end"),
+            models.CheckConstraint(condition=Q(confidence__gte=0, confidence__lte=1), name="suggestion_confidence"),
+            models.CheckConstraint(condition=Q(status__in=SuggestionStatus.values), name="suggestion_status_valid"),
+        ]
+        indexes = [models.Index(fields=["document", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.category}[{self.start}:{self.end}] {self.confidence:.2f} ({self.status})"
+
+
+class UncertaintyScore(models.Model):
+    """How unsure a model is about an unlabeled document, from the project's latest uncertainty job: the
+    documents list sorts by it (most uncertain first) and the labeling view's Next can follow that order."""
+
+    document = models.OneToOneField("annotation.Document", on_delete=models.CASCADE, related_name="uncertainty")
+    job = models.ForeignKey(LoopJob, on_delete=models.CASCADE, related_name="uncertainty_scores")
+    measure = models.CharField(max_length=20)  # "margin" or "entropy"
+    score = models.FloatField()  # higher is more uncertain, whatever the measure
+    scored_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["job", "score"])]
+
+    def __str__(self) -> str:
+        return f"{self.document_id}: {self.score:.3f} ({self.measure})"
+
+
+class LabelIssueKind(models.TextChoices):
+    MISSING = "missing"
+    SPURIOUS = "spurious"
+    WRONG_TYPE = "wrong-type"
+    BOUNDARY = "boundary"
+
+
+class LabelIssueStatus(models.TextChoices):
+    OPEN = "open"
+    APPLIED = "applied"  # the model's version replaced the labels
+    DISMISSED = "dismissed"  # the labels stay; a later check that finds the same issue keeps it dismissed
+
+
+class LabelIssue(models.Model):
+    """A likely labeling mistake that a label-errors job found (`modeling.ml.label_errors`): the labels at one place
+    of a document, the model's version of it, and what a person decided. Code points, half-open."""
+
+    job = models.ForeignKey(LoopJob, on_delete=models.CASCADE, related_name="label_issues")
+    document = models.ForeignKey("annotation.Document", on_delete=models.CASCADE, related_name="label_issues")
+    rank = models.PositiveIntegerField()  # 1: the most likely error of the job
+    kind = models.CharField(max_length=20, choices=LabelIssueKind.choices)
+    score = models.FloatField()  # how likely the labels here are wrong, by the model
+    labels = models.JSONField(default=list)  # [[start, end, category]]: what applying removes
+    suggestion = models.JSONField(default=list)  # [[start, end, category]]: what applying creates
+    label_probability = models.FloatField(null=True, blank=True)
+    suggestion_probability = models.FloatField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=LabelIssueStatus.choices, default=LabelIssueStatus.OPEN)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        django_settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["rank"]
+        constraints = [
+            models.UniqueConstraint(fields=["job", "rank"], name="labelissue_unique_rank"),
+            models.CheckConstraint(condition=Q(kind__in=LabelIssueKind.values), name="labelissue_kind_valid"),
+            models.CheckConstraint(condition=Q(status__in=LabelIssueStatus.values), name="labelissue_status_valid"),
+        ]
+        indexes = [models.Index(fields=["job", "status", "rank"])]
+
+    def __str__(self) -> str:
+        return f"#{self.rank} {self.kind} in {self.document_id} ({self.status})"

@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Count, Exists, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from modeling.models import AnalyzeJob, Deployment, TrainedModel, TrainingJob
-from projects.models import Project
+from annotation.models import Document, Label
+from modeling.models import (
+    AnalyzeJob,
+    Deployment,
+    LabelIssue,
+    LoopJob,
+    Suggestion,
+    SuggestionStatus,
+    TrainedModel,
+    TrainingJob,
+)
+from projects.models import JobStatus, Project
 from projects.selectors import job_visible
 from studio.exceptions import NotFound
 
@@ -68,3 +79,87 @@ def analyze_job_get(*, user, job_id: str) -> AnalyzeJob:
     if job is None or not job_visible(user=user, created_by_id=job.user_id, project=None):
         raise NotFound(f"The job '{job_id}' could not be found or has expired.", innererror_code="OperationNotFound")
     return job
+
+
+def loop_job_list(*, project: Project, kind: str | None = None) -> QuerySet[LoopJob]:
+    """The project's model-in-the-loop jobs, newest first (a dead worker's job is failed by the sweep, not here)."""
+    qs = project.loop_jobs.select_related("trained_model", "created_by").defer("trained_model__evaluation_documents")
+    return qs.filter(kind=kind) if kind else qs
+
+
+def loop_job_get(*, project: Project, job_id: str) -> LoopJob:
+    """A job of `project`; callers have `project_get` the project first, which is `job_visible`'s rule."""
+    job = loop_job_list(project=project).filter(job_id=job_id).first()
+    if job is None:
+        raise NotFound(f"The job '{job_id}' could not be found.", innererror_code="OperationNotFound")
+    return job
+
+
+def loop_job_latest(*, project: Project, kind: str) -> LoopJob | None:
+    """The project's newest job of `kind`, running or ended, or None."""
+    return loop_job_list(project=project, kind=kind).first()
+
+
+def open_suggestions() -> QuerySet[Suggestion]:
+    """Suggestions still on offer: open, and not overlapping a label (a person's label always wins, whenever it
+    was drawn). The one definition the labeling view, the documents list and bulk accepting use."""
+    over_a_label = Label.objects.filter(
+        document=OuterRef("document"), start__lt=OuterRef("end"), end__gt=OuterRef("start")
+    )
+    return Suggestion.objects.filter(status=SuggestionStatus.OPEN).exclude(Exists(over_a_label))
+
+
+def suggestion_list(*, document: Document) -> QuerySet[Suggestion]:
+    return open_suggestions().filter(document=document).order_by("start", "id")
+
+
+def suggestion_get(*, document: Document, suggestion_id: int) -> Suggestion:
+    suggestion = Suggestion.objects.filter(document=document, pk=suggestion_id).first()
+    if suggestion is None:
+        raise NotFound(
+            f"Suggestion {suggestion_id} is not in document '{document.location}'; a newer prediction may have "
+            "replaced it.",
+            innererror_code="SuggestionNotFound",
+        )
+    return suggestion
+
+
+def with_open_suggestion_count(documents: QuerySet[Document]) -> QuerySet[Document]:
+    """`documents` with `open_suggestions`: how many suggestions each still offers (one query for a page)."""
+    counted = (
+        open_suggestions()
+        .filter(document=OuterRef("pk"))
+        .order_by()
+        .values("document")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return documents.annotate(open_suggestions=Coalesce(Subquery(counted, output_field=IntegerField()), 0))
+
+
+def has_open_suggestions() -> Exists:
+    """A condition on documents: they offer at least one suggestion."""
+    return Exists(open_suggestions().filter(document=OuterRef("pk")))
+
+
+def label_issue_list(*, job: LoopJob, status: str | None = None) -> QuerySet[LabelIssue]:
+    """A label-errors job's issues, most likely first, with their documents (the page shows text around each)."""
+    issues = job.label_issues.select_related("document")
+    return issues.filter(status=status) if status else issues
+
+
+def label_issue_get(*, project: Project, issue_id: int) -> LabelIssue:
+    issue = LabelIssue.objects.select_related("document__project").filter(pk=issue_id, job__project=project).first()
+    if issue is None:
+        raise NotFound(f"Issue {issue_id} could not be found in project '{project.name}'.", innererror_code="NotFound")
+    return issue
+
+
+def loop_job_latest_succeeded(*, project: Project, kind: str) -> LoopJob | None:
+    """The project's newest succeeded job of `kind`: the one whose results the pages show."""
+    return loop_job_list(project=project, kind=kind).filter(status=JobStatus.SUCCEEDED).first()
+
+
+def model_loop_jobs(*, model: TrainedModel, kind: str) -> QuerySet[LoopJob]:
+    """The jobs of `kind` that ran on `model`, newest first."""
+    return loop_job_list(project=model.project, kind=kind).filter(trained_model=model)

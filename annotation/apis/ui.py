@@ -82,7 +82,7 @@ def snap_units_json(units: Sequence[SnapUnit]) -> list[int]:
 def list_filters(query: Mapping[str, str], project: Project) -> DocumentFilterForm:
     """The documents list's filters that a link to the labeling view carried in its query string (none: the
     whole list). Prev/Next then walk the list as it was filtered."""
-    if not any(query.get(key) for key in DocumentFilterForm.base_fields):
+    if not any(query.get(key) for key in DocumentFilterForm.keys()):
         return DocumentFilterForm(None)
     return DocumentFilterForm(query, entity_types=selectors.entity_type_list(project=project))
 

@@ -31,8 +31,9 @@ PALETTE = [
     "#17becf",
     "#bcbd22",
 ]
-# Keys the labeling view uses itself; a shortcut may not take them.
-RESERVED_KEYS = set("zZyY") | {" ", "?", "[", "]", "<", ">", ",", "."}
+# Keys the labeling view uses itself; a shortcut may not take them. The last five are its suggestion bar's (next,
+# previous, accept, accept, reject), which another app adds to the view.
+RESERVED_KEYS = set("zZyY") | {" ", "?", "[", "]", "<", ">", ",", "."} | {";", ":", "=", "+", "-"}
 
 
 def next_color(index: int) -> str:

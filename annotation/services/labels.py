@@ -71,8 +71,9 @@ def _record(document: Document, user, summary: str) -> None:
 
 
 @transaction.atomic
-def label_create(*, document: Document, user, entity_type_id: int, start: int, end: int) -> Label:
-    """Adds one label; 409 if it overlaps a label already there (someone else's included)."""
+def label_create(*, document: Document, user, entity_type_id: int, start: int, end: int, source: str = "") -> Label:
+    """Adds one label; 409 if it overlaps a label already there (someone else's included). `source` says where
+    the label came from when a person did not draw it (a model's suggestion), for the activity log."""
     document = _lock(document)
     require(user, document.project, Action.LABEL)
     limits.check_label_span(start, end, len(document.text))
@@ -86,7 +87,8 @@ def label_create(*, document: Document, user, entity_type_id: int, start: int, e
         created_by=_editor(user),
         updated_by=_editor(user),
     )
-    _record(document, user, f"labeled {_quoted(document, start, end)} as {entity_type.name}")
+    how = f" (accepted from {source})" if source else ""
+    _record(document, user, f"labeled {_quoted(document, start, end)} as {entity_type.name}{how}")
     return label
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
+from annotation.formats import ProjectData
 from annotation.formats.azure import read_project
 from annotation.services.imports import project_import
 from modeling.models import TrainedModel
@@ -72,15 +73,20 @@ def _delete_with_files(model: TrainedModel) -> None:
     transaction.on_commit(functools.partial(shutil.rmtree, folder, ignore_errors=True))
 
 
-@transaction.atomic
-def trained_model_load_snapshot(*, user, model: TrainedModel):
-    """Replaces the project's schema, documents and labels with those the model was trained on."""
+def trained_model_snapshot(*, model: TrainedModel) -> ProjectData:
+    """The project as `model` was trained on it: schema, documents with their texts and datasets, labels (the
+    worker keeps it in the model's folder as `snapshot.json`)."""
     path = model_directory(model) / "snapshot.json"
     if not path.exists():
         raise ApplicationError(f"Model '{model.label}' has no snapshot on disk.", code="NotFound", status=404)
+    return read_project(json.loads(path.read_text()), expected_name=model.project.name)
+
+
+def trained_model_load_snapshot(*, user, model: TrainedModel):
+    """Replaces the project's schema, documents and labels with those the model was trained on (all or nothing:
+    `project_import` stages them in short transactions and swaps them in with one, so no transaction here)."""
     project = model.project
-    data = read_project(json.loads(path.read_text()), expected_name=project.name)
-    project_import(user=user, name=project.name, data=data)
+    project_import(user=user, name=project.name, data=trained_model_snapshot(model=model))
     return job_record(kind=OperationKind.LOAD_SNAPSHOT, project_name=project.name, user=user)
 
 

@@ -10,9 +10,13 @@ from django.views.decorators.http import require_GET
 from modeling import config as configs
 from modeling import selectors
 from modeling.guidance import finds_almost_nothing, model_guidance
+from modeling.models import LoopKind
 from modeling.services import models as model_services
+from modeling.services.loop.jobs import TITLES
 from modeling.views import presenters
+from modeling.views.presenters import learning_curve as curves
 from projects import selectors as project_selectors
+from projects.models import JobStatus
 from projects.views import render_project
 
 DOCUMENTS_PER_PAGE = 20
@@ -116,4 +120,28 @@ def model_test_set(request, project_name: str, label: str):
         mismatched=mismatched,
         mismatches_only=mismatches_only,
         query=query.urlencode(),
+    )
+
+
+@login_required
+@require_GET
+def model_learning_curve(request, project_name: str, label: str):
+    project = project_selectors.project_get(user=request.user, name=project_name)
+    model = selectors.trained_model_get(project=project, label=label)
+    jobs = selectors.model_loop_jobs(model=model, kind=LoopKind.LEARNING_CURVE)
+    done = jobs.filter(status=JobStatus.SUCCEEDED).first()
+    result = done.result if done is not None and done.result.get("modelId") == model.model_id else None
+    return _render_tab(
+        request,
+        project,
+        model,
+        "learning-curve",
+        "modeling/model_learning_curve.html",
+        latest_job=jobs.first(),
+        loop_title=TITLES[LoopKind.LEARNING_CURVE],
+        plan=curves.plan_text(model),
+        curve=result,
+        chart=curves.chart(result) if result else None,
+        verdict=curves.verdict(result) if result else "",
+        curve_job=done,
     )

@@ -33,6 +33,7 @@ const byKey = new Map(data.entityTypes.filter((t) => t.key).map((t) => [t.key, t
 const typeName = (id) => types.get(id)?.name ?? "?";
 const alertUser = (message) => toast(message, "error");
 const notify = (message) => toast(message, "notice");
+let quietRefresh = false; // a refresh another module asked for brings its user's own change: no "other people" news
 
 const offsets = new OffsetMap(text);
 const api = new LabelApi(root.dataset.api, root.dataset.csrf, offsets);
@@ -57,6 +58,7 @@ const store = new LabelStore({
     list: () => {
       side.schedule();
       cursor.paint(); // the text's nodes under the cursor may have been replaced
+      root.dispatchEvent(new CustomEvent("labels:changed"));
     },
     count: (typeId, n) => {
       const badge = document.querySelector(`.palette [data-type-id="${typeId}"] .count`);
@@ -69,7 +71,7 @@ const store = new LabelStore({
       if (popover.key === key) openPopover(key);
     },
     alert: alertUser,
-    notify,
+    notify: (message) => quietRefresh || notify(message),
   },
 });
 const history = new History(
@@ -363,7 +365,27 @@ function wire() {
   }
 }
 
+// Other modules on this page (the suggestions of `static/modeling/suggestions.js`) read the labels from
+// `root.editorLabels` (UTF-16, sorted; "labels:changed" says when they change), may ask for them to be fetched
+// again ("labels:refresh", after they changed them on the server) and wait for "editor:ready".
+
+function bridge() {
+  root.editorLabels = sorted;
+  root.addEventListener("labels:refresh", function again() {
+    if (store.refreshing) return void setTimeout(again, 200); // it may have read the labels before the change
+    queue.whenIdle().then(async () => {
+      quietRefresh = true;
+      try {
+        await store.refresh();
+      } finally {
+        quietRefresh = false;
+      }
+    });
+  });
+}
+
 function start() {
+  bridge();
   installTypeStyles(types.values());
   store.load(data.labels.map((wire) => ({ ...api.fromWire(wire), key: `s${wire.id}` })));
   view.build(() => (root.dataset.filled = "1"));
@@ -380,6 +402,7 @@ function start() {
   wire();
   showSaveState(root, { status: "saved", message: "", pending: 0, retryIn: 0 });
   setBrush(null);
+  root.dispatchEvent(new CustomEvent("editor:ready"));
 }
 
 start();

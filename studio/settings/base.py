@@ -5,6 +5,9 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
+
+from studio import limits
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -48,21 +51,27 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "django_q",
+    "axes",
+    "csp",
     "projects",
     "annotation",
     "modeling",
 ]
 
 MIDDLEWARE = [
+    "studio.middleware.RequestIdMiddleware",  # first: its header reaches every API answer, error pages included
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "studio.request_size.RequestSizeMiddleware",  # before CSRF, which reads a form's body
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "studio.middleware.ApplicationErrorMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a locked-out sign-in into the lockout page
 ]
 
 ROOT_URLCONF = "studio.urls"
@@ -91,15 +100,16 @@ def _database() -> dict:
     if url:
         return dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
     # SQLite shared by the web server and the django-q2 worker: WAL lets readers run beside a writer,
-    # IMMEDIATE transactions take the write lock up front and the timeout waits for it instead of
-    # failing with "database is locked".
+    # IMMEDIATE transactions take the write lock up front and the timeout (seconds, also SQLite's busy_timeout)
+    # waits for it; a request that waits it out answers a retryable 503 (`studio.database.database_busy`). Writes
+    # keep their transactions short (imports stage in batches), so waits stay far below it.
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": Path(os.environ.get("STUDIO_SQLITE_PATH", DATA_DIR / "studio.sqlite3")),
         "OPTIONS": {
             "timeout": 30,
             "transaction_mode": "IMMEDIATE",
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000;",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         },
     }
 
@@ -108,8 +118,45 @@ DATABASES = {"default": _database()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Signing in (`projects/login_throttle.py`, django-axes): failed sign-ins lock an account and an address for a
+# cool-off (limits in `studio.limits`), checked before any password is hashed; password checks are bounded.
+AUTHENTICATION_BACKENDS = [
+    "projects.login_throttle.LockoutBackend",
+    "projects.login_throttle.BoundedPasswordBackend",
+]
+AXES_HANDLER = "projects.login_throttle.LoginThrottleHandler"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_FAILURE_LIMIT = limits.LOGIN_FAILURES_PER_ACCOUNT  # the per-address limit is the handler's
+AXES_LOCK_OUT_AT_FAILURE = False  # axes' one-limit check; the handler applies both limits instead
+AXES_COOLOFF_TIME = limits.LOGIN_COOLOFF
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # the wait the page names does not grow with each retry
+AXES_LOCKOUT_CALLABLE = "projects.signin.locked_out"
+AXES_CLIENT_IP_CALLABLE = "projects.login_throttle.client_address"
+AXES_VERBOSE = False  # no start-up banner in every command; failures and lockouts are still logged
+# Trusted proxies in front of the studio that append the client's address to X-Forwarded-For (0: none).
+STUDIO_PROXY_COUNT = int(os.environ.get("STUDIO_PROXY_COUNT", "0"))
+
+# Pages run only the studio's own scripts (ES modules from static/; data comes in `json_script` blocks, which
+# never run). Templates set entity colours and bar widths in style attributes, hence `style-src-attr`.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "style-src-attr": [UNSAFE_INLINE],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
@@ -132,8 +179,10 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "project-list"
 LOGOUT_REDIRECT_URL = "login"
 
-# Uploads: Azure allows 100,000 documents of up to 128,000 characters; a project file can be large.
-DATA_UPLOAD_MAX_MEMORY_SIZE = 512 * 1024 * 1024
+# Bodies are capped per endpoint from their Content-Length (`studio.request_size`, caps in `studio.limits`); this
+# is Django's own cap on `request.body` (DRF reads JSON through it) and form fields held in memory, so it is the
+# largest endpoint cap (files go to disk past 16 MB).
+DATA_UPLOAD_MAX_MEMORY_SIZE = limits.IMPORT_BYTES_MAX
 DATA_UPLOAD_MAX_NUMBER_FILES = 10_000
 FILE_UPLOAD_MAX_MEMORY_SIZE = 16 * 1024 * 1024
 
@@ -177,6 +226,13 @@ Q_CLUSTER = {
     "catch_up": False,
     "save_limit": 500,
     "poll": 0.5,
+    # Tasks a worker host takes ahead of its free workers (django-q2's default is workers squared): one, so a busy
+    # host holds few tasks while others idle; what it holds anyway goes to the queue again after a while
+    # (`modeling.services.training.sweeps.REQUEUE_AFTER`), as do tasks a dead host held (Redis does not redeliver).
+    "queue_limit": 1,
+    # A worker process whose peak memory passed this (KiB; a training takes it to about 630 MB) is replaced by a fresh
+    # one after its task, so an idle worker holds what Django needs, not what its last training did.
+    "max_rss": 300 * 1024,
     "label": "Task queue",
 }
 if os.environ.get("REDIS_URL"):

@@ -18,7 +18,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from annotation.models import Document
-from modeling.models import AnalyzeJob, TrainingJob
+from modeling.models import AnalyzeJob, LoopJob, TrainingJob
 from projects.models import JobStatus, Operation, Project
 from tests.modeling.factories import loan_project
 
@@ -45,6 +45,10 @@ def studio(api, owner, deploy_tiny):
         expires_at=timezone.now() + timedelta(hours=20),
     )  # fmt: skip
     AnalyzeJob.objects.filter(pk=analyze.pk).update(updated_at=long_ago)
+    LoopJob.objects.create(
+        job_id="stale-loop", project=project, kind="prelabel", status=JobStatus.RUNNING, heartbeat_at=long_ago,
+        started_at=long_ago, expires_at=timezone.now() - timedelta(days=1),
+    )  # fmt: skip
     export = api.post("/projects/loans/:export", stringIndexType="Utf16CodeUnit")
     Operation.objects.update(expires_at=timezone.now() - timedelta(days=1))
     return {"project": project, "export_url": export["Operation-Location"]}
@@ -112,14 +116,22 @@ def test_pages_do_not_write(owner, studio):
         f"{base}/models/m1/entities/",
         f"{base}/models/m1/confusion-matrix/",
         f"{base}/models/m1/test-set/",
+        f"{base}/models/m1/learning-curve/",
+        f"{base}/label-errors/",
         f"{base}/deployments/",
         f"{base}/deployments/status.json",
         f"/api/projects/loans/documents/{document.pk}",
         f"/api/projects/loans/documents/{document.pk}/labels",
+        f"{base}/documents/?suggestions=open&sort=uncertainty",
+        f"{base}/documents/{document.pk}/label/?sort=uncertainty",
+        f"/api/projects/loans/documents/{document.pk}/suggestions",
+        "/api/projects/loans/loop-jobs",
+        "/api/projects/loans/loop-jobs/stale-loop",
     ]
     for page in pages:
         response = client.get(page)
         assert response.status_code == 200, (page, response.status_code)
         assert _writes(lambda page=page: client.get(page)) == [], page
     assert TrainingJob.objects.get(job_id="stale-train").status == JobStatus.RUNNING
+    assert LoopJob.objects.get(job_id="stale-loop").status == JobStatus.RUNNING  # the sweep's, not a read's
     assert json.loads(client.get(f"{base}/train/jobs/stale-train/progress.json").content)

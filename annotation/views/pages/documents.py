@@ -15,7 +15,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from annotation import selectors
+from annotation import extensions, selectors
 from annotation.formats import ProjectData
 from annotation.formats.azure import write_project
 from annotation.formats.conll import write_conll
@@ -27,17 +27,18 @@ from annotation.services.uploads import SHORT_NAMES, UploadedFile, documents_upl
 from projects import selectors as project_selectors
 from projects.permissions import Action
 from projects.views import form_data, render_project
+from studio import limits
 from studio.exceptions import ApplicationError, InvalidInput
+from studio.request_size import request_bytes_max
 
 PAGE_SIZE = 50
 PREVIEW_CHARS = 240
-FILTER_FIELDS = ("q", "status", "dataset", "type")
 
 
 def _filter_query(data: QueryDict) -> str:
     """The filter part of a query string, re-encoded (never echoed as given)."""
     query = QueryDict(mutable=True)
-    for key in FILTER_FIELDS:
+    for key in DocumentFilterForm.keys():
         if data.get(key):
             query[key] = data[key]
     return query.urlencode()
@@ -53,6 +54,9 @@ def document_list(request, project_name: str):
         .defer("text")
         .annotate(preview=Substr("text", 1, PREVIEW_CHARS))
     )
+    columns = extensions.document_columns()
+    for column in columns:
+        documents = column.annotate(documents)
     page = Paginator(documents, PAGE_SIZE).get_page(request.GET.get("page"))
     counts = selectors.document_label_counts(document_ids=[d.pk for d in page])
     return render_project(
@@ -66,7 +70,8 @@ def document_list(request, project_name: str):
         rows=[(document, counts.get(document.pk, [])) for document in page],
         entity_types=entity_types,
         filter_query=_filter_query(request.GET),
-        filter_hidden=[(key, request.GET[key]) for key in FILTER_FIELDS if request.GET.get(key)],
+        filter_hidden=[(key, request.GET[key]) for key in DocumentFilterForm.keys() if request.GET.get(key)],
+        extension_columns=columns,
         bulk_datasets=BulkForm.base_fields["to_dataset"].choices,
         project_total=project.documents.count(),
     )
@@ -131,12 +136,13 @@ def _list_url(project_name: str, data: QueryDict, *, keep_page: bool) -> str:
 
 def _repost_fields(post: QueryDict) -> list[tuple[str, str]]:
     """The bulk form's fields, to post again from the confirmation page."""
-    keys = ("action", "scope", "page", *FILTER_FIELDS)
+    keys = ("action", "scope", "page", *DocumentFilterForm.keys())
     fields = [(key, post[key]) for key in keys if post.get(key)]
     fields += [("ids", value) for value in post.getlist("ids") if value.isdigit()]
     return fields
 
 
+@request_bytes_max(limits.IMPORT_BYTES_MAX)
 @login_required
 @require_http_methods(["GET", "POST"])
 def documents_upload_page(request, project_name: str):

@@ -6,7 +6,9 @@
 - `scores`: a model's overview and entity types tabs (and the models and deployments lists' scores);
 - `confusion`: the confusion matrix tab;
 - `test_set`: the test set tab, scored by `modeling.ml.evaluation.match_spans`;
-- `deployments`: the deployments page's load states and its test panel's result.
+- `deployments`: the deployments page's load states and its test panel's result;
+- `label_errors`: the label-errors page (each likely error in its document, the check's estimate);
+- `learning_curve`: a model's learning-curve tab (the chart's geometry and its sentence).
 
 Views call them as ``presenters.<name>``; the names are gathered here.
 """

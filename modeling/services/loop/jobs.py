@@ -1,0 +1,274 @@
+"""The one infrastructure of the model-in-the-loop jobs (pre-labeling, uncertainty, label errors, learning curve):
+starting one (permission, one active job per kind and project, the queue), cancelling it, running it in the worker
+(claim, heartbeat, progress, the runner, the end state) and the sweeps that fail jobs whose worker died.
+
+A kind's runner is a function `run(job, progress) -> dict` found by dotted path in `RUNNERS`; what it returns is
+the job's `result` (its `"summary"`, if any, becomes the ended job's message). Its module may also define
+`check_params(*, project, params, trained_model) -> dict`, which `loop_job_start` calls before anything is queued
+(a bad request is then a 400, not a failed job); it returns the params to store and raises `InvalidInput` with a
+clear message.
+
+Pages show a job with the partial `templates/modeling/_loop_job.html` and `static/modeling/loop-job.js` (which
+polls `GET /api/projects/<p>/loop-jobs/<jobId>`, see `modeling/apis/loop.py`); tests run jobs without a worker
+with `tests/modeling/loop/inline.py`.
+
+A runner reports with `progress.report(percent, message)` and stops when `progress.should_cancel()` says so (or
+calls `progress.check_cancel()`, which raises `LoopCancelled`); a runner that returns after a cancel request
+ends the job cancelled, its result kept.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import time
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from modeling.models import LoopJob, LoopKind, TrainedModel
+from modeling.services.training.progress import Heartbeat
+from projects.models import ACTIVE_STATUSES, JobStatus, Project
+from projects.permissions import Action, require
+from projects.services.operations import new_job_id
+from studio import limits
+from studio.exceptions import Conflict, InvalidInput
+
+logger = logging.getLogger(__name__)
+
+RUNNERS: dict[str, str] = {
+    LoopKind.PRELABEL: "modeling.services.loop.prelabel.run",
+    LoopKind.UNCERTAINTY: "modeling.services.loop.uncertainty.run",
+    LoopKind.LABEL_ERRORS: "modeling.services.loop.label_errors.run",
+    LoopKind.LEARNING_CURVE: "modeling.services.loop.learning_curve.run",
+}
+
+# What a user must be allowed to do to start or cancel a job of each kind.
+KIND_ACTIONS: dict[str, Action] = {
+    LoopKind.PRELABEL: Action.LABEL,  # writes suggestions, which a labeler then accepts or rejects
+    LoopKind.UNCERTAINTY: Action.LABEL,  # writes the order a labeler works in
+    LoopKind.LABEL_ERRORS: Action.LABEL,
+    LoopKind.LEARNING_CURVE: Action.MANAGE,  # trains models
+}
+
+TITLES: dict[str, str] = {
+    LoopKind.PRELABEL: "Pre-labeling",
+    LoopKind.UNCERTAINTY: "Scoring uncertainty",
+    LoopKind.LABEL_ERRORS: "Finding label errors",
+    LoopKind.LEARNING_CURVE: "Learning curve",
+}
+
+# A running job whose worker has not written for this long is dead (killed, crashed, machine restarted).
+STALE_AFTER = timedelta(seconds=120)
+CANCEL_CHECK_SECONDS = 1.0
+MESSAGE_MAX = 300
+
+
+class LoopCancelled(Exception):
+    """The user cancelled the job; raised by `LoopProgress.check_cancel`, the job ends cancelled."""
+
+
+class LoopProgress:
+    """What a runner is handed: progress reports (which are also the job's heartbeat) and the cancel request."""
+
+    def __init__(self, job: LoopJob) -> None:
+        self.job = job
+        self._last_check = 0.0
+        self._cancelled = False
+
+    def report(self, percent: float, message: str = "") -> None:
+        """Records how far the job is (0-99 while it runs; the end sets 100) and what it is doing."""
+        percent = max(0, min(99, int(percent)))
+        now = timezone.now()
+        LoopJob.objects.filter(pk=self.job.pk).update(percent=percent, message=message[:MESSAGE_MAX], heartbeat_at=now)
+        self.job.percent, self.job.message = percent, message[:MESSAGE_MAX]
+
+    def should_cancel(self) -> bool:
+        """Whether the user asked the job to stop (asks the database at most once a second)."""
+        now = time.monotonic()
+        if not self._cancelled and now - self._last_check >= CANCEL_CHECK_SECONDS:
+            self._last_check = now
+            self._cancelled = LoopJob.objects.filter(pk=self.job.pk, cancel_requested=True).exists()
+        return self._cancelled
+
+    def check_cancel(self) -> None:
+        if self.should_cancel():
+            raise LoopCancelled()
+
+
+def _runner_module(kind: str):
+    module_path, _, _ = RUNNERS[kind].rpartition(".")
+    return importlib.import_module(module_path)
+
+
+def runner(kind: str) -> Callable[[LoopJob, LoopProgress], dict[str, Any]]:
+    module_path, _, name = RUNNERS[kind].rpartition(".")
+    return getattr(importlib.import_module(module_path), name)
+
+
+def _check_kind(kind: str) -> None:
+    if kind not in RUNNERS:
+        raise InvalidInput(
+            f"Unknown job kind {kind!r}; the kinds are {', '.join(sorted(RUNNERS))}.",
+            target="kind",
+            innererror_code="InvalidParameterValue",
+        )
+
+
+def loop_job_start(
+    *,
+    user,
+    project: Project,
+    kind: str,
+    params: dict[str, Any] | None = None,
+    trained_model: TrainedModel | None = None,
+) -> LoopJob:
+    """Checks the user's permission, the params (the kind's `check_params`) and that no job of this kind runs in
+    the project; records the job and queues it for the worker once the transaction commits."""
+    _check_kind(kind)
+    require(user, project, KIND_ACTIONS[kind])
+    if trained_model is not None and trained_model.project_id != project.pk:
+        raise InvalidInput("The model belongs to another project.", target="modelLabel")
+    params = dict(params or {})
+    check = getattr(_runner_module(kind), "check_params", None)
+    if check is not None:
+        params = check(project=project, params=params, trained_model=trained_model)
+    return _job_create(user=user, project=project, kind=kind, params=params, trained_model=trained_model)
+
+
+@transaction.atomic
+def _job_create(*, user, project: Project, kind: str, params: dict, trained_model: TrainedModel | None) -> LoopJob:
+    Project.objects.select_for_update().filter(pk=project.pk).first()  # serializes concurrent starts
+    loop_jobs_fail_stale(project=project)
+    active = LoopJob.objects.filter(project=project, kind=kind, status__in=ACTIVE_STATUSES).first()
+    if active is not None:
+        raise Conflict(
+            f"{TITLES[kind]} is already running in project '{project.name}' (job {active.job_id}, "
+            f"{active.percent}%); wait for it or cancel it.",
+            innererror_code="Conflict",
+        )
+    job = LoopJob.objects.create(
+        job_id=new_job_id(),
+        project=project,
+        kind=kind,
+        trained_model=trained_model,
+        params=params,
+        created_by=user if user is not None and user.is_authenticated else None,
+        expires_at=timezone.now() + limits.JOB_LIFETIME,
+        message="Queued",
+    )
+    transaction.on_commit(lambda: _enqueue(job))
+    return job
+
+
+def _enqueue(job: LoopJob) -> None:
+    from django_q.tasks import async_task
+
+    async_task("modeling.tasks.run_loop_job", job.pk, task_name=f"{job.kind} {job.project_id}/{job.pk}")
+
+
+@transaction.atomic
+def loop_job_cancel(*, user, job: LoopJob) -> LoopJob:
+    """Asks a running job to stop (the runner stops at its next check); a queued job is cancelled at once; an
+    ended job stays as it is."""
+    require(user, job.project, KIND_ACTIONS[job.kind])
+    job = LoopJob.objects.select_for_update().select_related("project").get(pk=job.pk)
+    now = timezone.now()
+    if job.status == JobStatus.NOT_STARTED:
+        job.status, job.cancel_requested, job.ended_at, job.message = JobStatus.CANCELLED, True, now, "Cancelled"
+        job.save(update_fields=["status", "cancel_requested", "ended_at", "message"])
+    elif job.status == JobStatus.RUNNING:
+        job.status, job.cancel_requested, job.message = JobStatus.CANCELLING, True, "Cancelling…"
+        job.save(update_fields=["status", "cancel_requested", "message"])
+    return job
+
+
+def _claim(job_pk: int) -> LoopJob | None:
+    """notStarted -> running, atomically, so a task delivered twice runs once."""
+    now = timezone.now()
+    claimed = LoopJob.objects.filter(pk=job_pk, status=JobStatus.NOT_STARTED).update(
+        status=JobStatus.RUNNING, started_at=now, heartbeat_at=now, message="Starting"
+    )
+    return LoopJob.objects.select_related("project", "trained_model").get(pk=job_pk) if claimed else None
+
+
+def _finish(job: LoopJob, status: str, *, result: dict | None = None, error: str = "", message: str = "") -> bool:
+    """Ends the job with `status` unless it already ended (a sweep failed it) or went with its project."""
+    fields: dict[str, Any] = {"status": status, "ended_at": timezone.now(), "error": error, "message": message}
+    if result is not None:
+        fields["result"] = result
+    if status == JobStatus.SUCCEEDED:
+        fields["percent"] = 100
+    return bool(LoopJob.objects.filter(pk=job.pk, status__in=ACTIVE_STATUSES).update(**fields))
+
+
+def loop_job_run(*, job_pk: int) -> None:
+    """Runs a queued job in the worker: claim, the kind's runner under a heartbeat, the end state."""
+    job = _claim(job_pk)
+    if job is None:
+        logger.info("Loop job %s is not waiting to start; nothing to do.", job_pk)
+        return
+    progress = LoopProgress(job)
+    try:
+        with Heartbeat(job.pk, model=LoopJob):
+            result = runner(job.kind)(job, progress)
+    except LoopCancelled:
+        _finish(job, JobStatus.CANCELLED, message="Cancelled")
+        return
+    except (InvalidInput, ValueError) as error:
+        message = getattr(error, "message", None) or str(error)
+        _finish(job, JobStatus.FAILED, error=message, message="Failed")
+        return
+    except Exception as error:
+        logger.exception("Loop job %s (%s) failed", job.job_id, job.kind)
+        _finish(job, JobStatus.FAILED, error=f"The job failed: {type(error).__name__}: {error}", message="Failed")
+        return
+    if LoopJob.objects.filter(pk=job.pk, cancel_requested=True).exists():
+        _finish(job, JobStatus.CANCELLED, result=result, message="Cancelled")
+    else:
+        _finish(job, JobStatus.SUCCEEDED, result=result, message=str(result.get("summary") or "Done"))
+
+
+def loop_jobs_fail_stale(*, project: Project | None = None) -> int:
+    """Fails every running job whose worker stopped writing (killed, crashed, restarted). Scheduled (the sweep) and
+    run when a job starts; never inside a GET."""
+    cutoff = timezone.now() - STALE_AFTER
+    stale = LoopJob.objects.filter(status__in=(JobStatus.RUNNING, JobStatus.CANCELLING), heartbeat_at__lt=cutoff)
+    if project is not None:
+        stale = stale.filter(project=project)
+    return stale.update(
+        status=JobStatus.FAILED,
+        ended_at=timezone.now(),
+        message="Failed",
+        error="The worker running this job stopped before it finished (it was restarted or crashed). "
+        "Start the job again.",
+    )
+
+
+def loop_jobs_fail_running() -> int:
+    """At worker start-up on a single machine no job can still be running: fail the ones that claim to."""
+    return LoopJob.objects.filter(status__in=(JobStatus.RUNNING, JobStatus.CANCELLING)).update(
+        status=JobStatus.FAILED,
+        ended_at=timezone.now(),
+        message="Failed",
+        error="The worker was restarted while this job ran. Start the job again.",
+    )
+
+
+def loop_jobs_expire() -> int:
+    """Deletes ended jobs past their expiry, except each project's latest succeeded job of each kind (whose lasting
+    results, such as uncertainty scores, the pages still use)."""
+    expired = LoopJob.objects.filter(expires_at__lt=timezone.now()).exclude(status__in=ACTIVE_STATUSES)
+    # Each project's latest succeeded job of each kind stays: its pages still show what it found.
+    latest: dict[tuple[int, str], int] = {}
+    for project_id, kind, pk in (
+        LoopJob.objects.filter(status=JobStatus.SUCCEEDED)
+        .order_by("project_id", "kind", "-created_at", "-id")
+        .values_list("project_id", "kind", "pk")
+    ):
+        latest.setdefault((project_id, kind), pk)
+    _, deleted = expired.exclude(pk__in=latest.values()).delete()
+    return deleted.get(LoopJob._meta.label, 0)
