@@ -10,11 +10,11 @@ from playwright.sync_api import expect
 from annotation.formats import DocumentData
 from annotation.formats.jsonl import write_jsonl
 from annotation.models import Document, Label
-from annotation.services.entity_types import entity_type_create
 from annotation.services.imports import documents_import, project_data
 from annotation.services.labels import label_create, label_delete
 from projects.models import Role
-from projects.services.projects import membership_set, project_create
+from projects.services.projects import membership_set
+from tests.e2e.labeling import labeling_project
 
 LOAN = (
     "Loan agreement between Contoso Bank and John Smith, signed in Seattle on 3 May 2024.\n"
@@ -33,19 +33,12 @@ def owner(make_user):
 
 @pytest.fixture
 def project(owner):
-    project = project_create(user=owner, name="loans")
-    for name, key in TYPES:
-        entity_type_create(project=project, user=owner, name=name, shortcut=key)
-    documents_import(
-        user=owner,
-        project=project,
-        documents=[
-            DocumentData("01-loan.txt", LOAN),
-            DocumentData("02-emoji.txt", EMOJI),
-            DocumentData("03-lines.txt", LINES),
-        ],
-    )
-    return project
+    documents = [
+        DocumentData("01-loan.txt", LOAN),
+        DocumentData("02-emoji.txt", EMOJI),
+        DocumentData("03-lines.txt", LINES),
+    ]
+    return labeling_project(owner, TYPES, documents)
 
 
 def type_id(project, name: str) -> int:

@@ -7,10 +7,8 @@ import pytest
 from playwright.sync_api import expect
 
 from annotation.formats import DocumentData
-from annotation.services.entity_types import entity_type_create
-from annotation.services.imports import documents_import
 from annotation.services.labels import label_create
-from projects.services.projects import project_create
+from tests.e2e.labeling import labeling_project
 from tests.e2e.test_labeling import drag, open_document, spans, utf16, wait_saved
 
 LOAN = (
@@ -27,11 +25,7 @@ def owner(make_user):
 
 @pytest.fixture
 def project(owner):
-    project = project_create(user=owner, name="loans")
-    for name, key in TYPES:
-        entity_type_create(project=project, user=owner, name=name, shortcut=key)
-    documents_import(user=owner, project=project, documents=[DocumentData("01-loan.txt", LOAN)])
-    return project
+    return labeling_project(owner, TYPES, [DocumentData("01-loan.txt", LOAN)])
 
 
 def focused(page, selector: str) -> bool:

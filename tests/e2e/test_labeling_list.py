@@ -10,11 +10,10 @@ import pytest
 from playwright.sync_api import expect
 
 from annotation.formats import DocumentData
-from annotation.services.entity_types import entity_type_create
-from annotation.services.imports import documents_import
 from annotation.services.labels import label_create
 from projects.models import Role
-from projects.services.projects import membership_set, project_create
+from projects.services.projects import membership_set
+from tests.e2e.labeling import labeling_project
 
 TEXT = "Loan to Ana Lopez from Contoso Bank."
 
@@ -26,15 +25,9 @@ def owner(make_user):
 
 @pytest.fixture
 def project(owner):
-    project = project_create(user=owner, name="loans")
-    entity_type_create(project=project, user=owner, name="Person", shortcut="p")
     datasets = {"a": "Train", "b": "Test", "c": "Train", "d": "Test", "e": "Test"}
-    documents_import(
-        user=owner,
-        project=project,
-        documents=[DocumentData(f"{name}.txt", TEXT, dataset=dataset) for name, dataset in datasets.items()],
-    )
-    return project
+    documents = [DocumentData(f"{name}.txt", TEXT, dataset=dataset) for name, dataset in datasets.items()]
+    return labeling_project(owner, [("Person", "p")], documents)
 
 
 def test_prev_and_next_follow_the_filtered_documents_list(live_server, page, login, owner, project):
