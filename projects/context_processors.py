@@ -17,11 +17,12 @@ from studio import limits
 
 @dataclass(frozen=True)
 class ProjectPermissions:
-    role: str | None  # "owner", "annotator", "viewer", or None for non-members
+    role: str | None  # "owner", "annotator", "reviewer", "viewer", or None for non-members
     view: bool = False
     label: bool = False
     upload: bool = False
     assign_dataset: bool = False
+    review: bool = False
     manage: bool = False
 
     @property

@@ -25,6 +25,8 @@ class Project(models.Model):
     modified_at = models.DateTimeField(auto_now=True)
     last_trained_at = models.DateTimeField(null=True, blank=True)
     last_deployed_at = models.DateTimeField(null=True, blank=True)
+    # Review (issue 16): when set, only documents a reviewer has marked reviewed are used for training.
+    require_review = models.BooleanField(default=False)
     members = models.ManyToManyField(django_settings.AUTH_USER_MODEL, through="Membership", related_name="projects")
 
     class Meta:
@@ -38,6 +40,7 @@ class Project(models.Model):
 class Role(models.TextChoices):
     OWNER = "owner", "Owner"
     ANNOTATOR = "annotator", "Annotator"
+    REVIEWER = "reviewer", "Reviewer"
     VIEWER = "viewer", "Viewer"
 
 

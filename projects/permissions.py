@@ -13,12 +13,14 @@ class Action(StrEnum):
     LABEL = "label"  # add, change, remove labels
     UPLOAD = "upload"  # add documents
     ASSIGN_DATASET = "assign_dataset"  # set documents' Train/Test and, in a multilingual project, language
+    REVIEW = "review"  # mark documents reviewed or send them back, adjudicate disagreements between annotators
     MANAGE = "manage"  # settings, schema, members, deletions, import-replace, training, deployments
 
 
 ALLOWED: dict[str, set[Action]] = {
     Role.OWNER: set(Action),
     Role.ANNOTATOR: {Action.VIEW, Action.LABEL, Action.UPLOAD, Action.ASSIGN_DATASET},
+    Role.REVIEWER: {Action.VIEW, Action.LABEL, Action.REVIEW},
     Role.VIEWER: {Action.VIEW},
 }
 
@@ -27,6 +29,7 @@ DESCRIPTIONS = {
     Action.LABEL: "label documents",
     Action.UPLOAD: "upload documents",
     Action.ASSIGN_DATASET: "assign documents to Train or Test or set their language",
+    Action.REVIEW: "review documents",
     Action.MANAGE: "change this project's settings, schema, members or models",
 }
 

@@ -5,10 +5,12 @@ labeling view's Next follows). Jobs run on a thread of the test process (`tests/
 
 from __future__ import annotations
 
+import json
 import re
 import threading
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 from annotation.formats.azure import read_project
@@ -62,6 +64,15 @@ def open_labeling(page, live_server, document):
     expect(page.locator("#suggestion-bar")).to_have_attribute("data-ready", "1")
 
 
+def assert_highlighted(page, expected):
+    """The suggestion highlights are redrawn a frame after the text or the labels change: wait for them."""
+    try:
+        wanted = json.dumps(json.dumps(expected))
+        page.wait_for_function(f"() => JSON.stringify(({HIGHLIGHTS})()) === {wanted}", timeout=5000)
+    except PlaywrightTimeout:
+        assert page.evaluate(HIGHLIGHTS) == expected
+
+
 def test_suggestions_in_the_labeling_view(live_server, page, login, owner, loans, screenshot_dir):
     document = loans.documents.get(location="new-0.txt")
     login(owner)
@@ -77,7 +88,7 @@ def test_suggestions_in_the_labeling_view(live_server, page, login, owner, loans
     count = len(offered)
     expect(page.locator("#suggestion-bar")).to_have_attribute("data-count", str(count))
     # Drawn over the text (UTF-16 in the page, code points on the server: the emoji shift nothing).
-    assert page.evaluate(HIGHLIGHTS) == [document.text[s.start : s.end] for s in offered]
+    assert_highlighted(page, [document.text[s.start : s.end] for s in offered])
     dashed = page.evaluate(
         """() => [...document.styleSheets].flatMap((sheet) => [...sheet.cssRules])
             .filter((rule) => rule.selectorText === "::highlight(studio-suggestion)")
@@ -126,9 +137,12 @@ def test_suggestions_in_the_labeling_view(live_server, page, login, owner, loans
     expect(page.locator("#suggestion-bar")).to_have_attribute("data-count", str(len(left) - len(high)))
     assert Label.objects.filter(document=document).count() == 1 + len(high)
     expect(page.locator(".toast", has_text="other people")).to_have_count(0)  # they are this user's own
-    assert page.evaluate(HIGHLIGHTS) == sorted(
-        (document.text[s.start : s.end] for s in left if s.confidence < threshold),
-        key=lambda t: document.text.index(t),
+    assert_highlighted(
+        page,
+        sorted(
+            (document.text[s.start : s.end] for s in left if s.confidence < threshold),
+            key=lambda t: document.text.index(t),
+        ),
     )
     page.screenshot(path=str(screenshot_dir / "suggestions-after-accepting.png"))
 
