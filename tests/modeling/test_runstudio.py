@@ -4,6 +4,7 @@ The supervisor's tests use small shell children; the runstudio tests run the rea
 with a temporary data directory and HOME.
 """
 
+import os
 import signal
 import socket
 import subprocess
@@ -152,15 +153,25 @@ def _start_studio(home: Path) -> tuple[subprocess.Popen, int, dict[str, str]]:
 
 
 def _kill_what_is_left(process: subprocess.Popen) -> None:
+    """Kills runstudio and every process of its session, those started since a listing too (a worker's children
+    still starting hold the output pipe open), then reads what is left of its output."""
+    descendants = []
     if process.poll() is None:
         descendants = psutil.Process(process.pid).children(recursive=True)
-        process.kill()
-        for descendant in descendants:
-            try:
-                descendant.kill()
-            except psutil.NoSuchProcess:
-                pass
-    process.communicate(timeout=10)
+    try:
+        os.killpg(process.pid, signal.SIGKILL)  # started with start_new_session: its group is its pid
+    except ProcessLookupError:
+        pass
+    for descendant in descendants:  # any that left the group
+        try:
+            descendant.kill()
+        except psutil.NoSuchProcess:
+            pass
+    try:
+        process.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.stdout.close()  # a straggler outside the group keeps the pipe: stop reading it
+        process.wait(timeout=10)
 
 
 @pytest.fixture
