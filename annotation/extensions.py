@@ -25,6 +25,7 @@ SLOTS = {
     "labeling.head": "labeling view, in <head>",
     "documents.panel": "documents list, above the table (panels of background jobs)",
     "labeling.toolbar": "labeling view, under the type palette (tools that work on the open document)",
+    "labeling.help": "labeling view, rows of the `?` help dialog's key table (the keys of those tools)",
 }
 
 

@@ -163,6 +163,12 @@ class UploadForm(forms.Form):
 
 
 STATUS_CHOICES = [("", "All documents"), ("labeled", "Labeled"), ("unlabeled", "Unlabeled")]
+REVIEW_CHOICES = [
+    ("", "Any review status"),
+    ("to_review", "Labeled, not reviewed"),
+    ("reviewed", "Reviewed"),
+    ("needs_changes", "Needs changes"),
+]
 DATASET_FILTER_CHOICES = [("", "Any dataset"), ("Train", "Train"), ("Test", "Test"), ("none", "Unassigned")]
 
 
@@ -174,10 +180,22 @@ class DocumentFilterForm(forms.Form):
     status = forms.ChoiceField(required=False, choices=STATUS_CHOICES, label="Status")
     dataset = forms.ChoiceField(required=False, choices=DATASET_FILTER_CHOICES, label="Dataset")
     type = forms.TypedChoiceField(required=False, coerce=int, empty_value=None, label="Has entity type")
+    review = forms.ChoiceField(required=False, choices=REVIEW_CHOICES, label="Review")
+    # "me", "anyone", "nobody" or a member's username (the choices are the project's members who label).
+    assigned = forms.ChoiceField(required=False, label="Assigned to")
 
-    def __init__(self, *args, entity_types=(), **kwargs) -> None:
+    def __init__(self, *args, entity_types=(), user=None, members=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.user = user
         self.fields["type"].choices = [("", "Any entity type")] + [(str(t.pk), t.name) for t in entity_types]
+        self.member_ids = {m.username: m.pk for m in members}
+        self.fields["assigned"].choices = [
+            ("", "Anyone or no one"),
+            ("me", "Me"),
+            ("anyone", "Someone"),
+            ("nobody", "No one"),
+            *((m.username, m.username) for m in members),
+        ]
         for extension in extensions.document_filters():
             self.fields[extension.key] = forms.ChoiceField(
                 required=False, choices=extension.choices, label=extension.label
@@ -211,7 +229,17 @@ class DocumentFilterForm(forms.Form):
             "entity_type_id": data.get("type"),
             "extra": {e.key: data[e.key] for e in extensions.document_filters() if data.get(e.key)},
             "sort": data.get("sort") or "",
+            "review": data.get("review") or "",
+            "assigned_to": self._assigned_to(data.get("assigned") or ""),
         }
+
+    def _assigned_to(self, value: str) -> int | str | None:
+        """`selectors.document_list`'s `assigned_to`: a user id, "anyone" or "nobody" (None: no filter)."""
+        if value == "me":
+            return self.user.pk if self.user is not None and self.user.is_authenticated else None
+        if value in ("anyone", "nobody"):
+            return value
+        return self.member_ids.get(value)
 
     def active(self) -> bool:
         """Whether a filter narrows the list (an order alone does not)."""
@@ -249,11 +277,24 @@ BULK_DATASETS = [("Train", "Train"), ("Test", "Test"), ("none", "Unassigned")]
 class BulkForm(forms.Form):
     """A bulk action on the selected documents, or on every document matching the filter."""
 
-    action = forms.ChoiceField(choices=[("assign", "Assign to dataset"), ("delete", "Delete")])
+    action = forms.ChoiceField(
+        choices=[
+            ("assign", "Assign to dataset"),
+            ("assign_members", "Assign to members"),
+            ("unassign", "Remove assignments"),
+            ("delete", "Delete"),
+        ]
+    )
     to_dataset = forms.ChoiceField(required=False, choices=BULK_DATASETS, label="Dataset")
+    # Two or more members: each labels the documents independently, and a reviewer adjudicates.
+    assignees = forms.MultipleChoiceField(required=False, label="Members")
     ids = IdListField(required=False)
     scope = forms.ChoiceField(required=False, choices=[("selected", "selected"), ("filter", "filter")])
     confirm = forms.BooleanField(required=False)
+
+    def __init__(self, *args, members=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["assignees"].choices = [(m.username, m.username) for m in members]
 
     def dataset_value(self) -> str:
         value = self.cleaned_data["to_dataset"]
@@ -263,6 +304,8 @@ class BulkForm(forms.Form):
         data = super().clean()
         if data.get("action") == "assign" and not data.get("to_dataset"):
             raise forms.ValidationError("Choose the dataset to assign.")
+        if data.get("action") == "assign_members" and not data.get("assignees"):
+            raise forms.ValidationError("Choose the members to assign the documents to.")
         if data.get("scope", "selected") != "filter" and not data.get("ids"):
             raise forms.ValidationError("Select at least one document.")
         return data

@@ -20,11 +20,14 @@ from annotation.consistency import (
     plan_label_all,
     surface_key,
 )
-from annotation.models import Dataset, Document, EntityType, Label, LabelBatch
+from annotation.models import Assignment, Dataset, Document, EntityType, Label, LabelBatch, ReviewStatus
 from annotation.spans import Span
 from projects import selectors as project_selectors
 from projects.models import Membership, Project
 from studio.exceptions import NotFound
+
+ASSIGNED_ANYONE = "anyone"  # `document_list(assigned_to=)`: documents assigned to someone
+ASSIGNED_NOBODY = "nobody"  # ... to no one
 
 
 def project_list_with_counts(*, user) -> QuerySet[Project]:
@@ -48,6 +51,8 @@ def document_list(
     search: str = "",
     extra: dict[str, str] | None = None,
     sort: str = "",
+    review: str = "",
+    assigned_to: int | str | None = None,
 ) -> QuerySet[Document]:
     """The documents list: the project's documents matching the filters (`DocumentFilterForm`), by location or
     by a registered order (`sort`, `annotation.extensions`); `extra` holds registered filters' values by key.
@@ -64,6 +69,16 @@ def document_list(
         qs = qs.filter(dataset=dataset)
     if search:
         qs = qs.filter(Q(text__icontains=search) | Q(location__icontains=search))
+    if review == "to_review":  # labeled, no verdict yet
+        qs = qs.filter(has_labels, review_status="")
+    elif review in (ReviewStatus.REVIEWED, ReviewStatus.NEEDS_CHANGES):
+        qs = qs.filter(review_status=review)
+    if assigned_to == ASSIGNED_NOBODY:
+        qs = qs.exclude(Exists(Assignment.objects.filter(document=OuterRef("pk"))))
+    elif assigned_to == ASSIGNED_ANYONE:
+        qs = qs.filter(Exists(Assignment.objects.filter(document=OuterRef("pk"))))
+    elif isinstance(assigned_to, int):
+        qs = qs.filter(Exists(Assignment.objects.filter(document=OuterRef("pk"), user_id=assigned_to)))
     for extension in extensions.document_filters():
         value = (extra or {}).get(extension.key)
         if value:
@@ -82,6 +97,8 @@ def document_neighbors(
     search: str = "",
     extra: dict[str, str] | None = None,
     sort: str = "",
+    review: str = "",
+    assigned_to: int | str | None = None,
 ) -> tuple[int | None, int | None]:
     """The ids of the documents before and after `document` in the documents list as filtered and ordered
     (`document_list`, same arguments); `document` itself need not match the filters (labeling it may have taken it
@@ -94,6 +111,8 @@ def document_neighbors(
         search=search,
         extra=extra,
         sort=sort,
+        review=review,
+        assigned_to=assigned_to,
     ).values_list("pk", flat=True)
     if not sort or extensions.document_order(sort) is None:
         previous = listed.filter(location__lt=document.location).order_by("-location").first()
@@ -117,12 +136,13 @@ def label_list(*, document: Document) -> QuerySet[Label]:
     return document.labels.select_related("entity_type").order_by("start")
 
 
-def label_version(*, document: Document) -> str:
+def label_version(*, document: Document, labels: QuerySet | None = None) -> str:
     """A tag that changes whenever the document's labels change, from one aggregate (no label is read), so the
     labeling view can ask "changed since?" cheaply. Any added label has a larger id than every id before it
     (ids are never reused), so it moves the largest id; removals alone lower the count; an edit moves
     `updated_at`. Whatever removes labels (a type's deletion, an import) is seen too."""
-    row = document.labels.aggregate(n=Count("id"), last_id=Max("id"), last_edit=Max("updated_at"))
+    labels = document.labels.all() if labels is None else labels  # or an annotator's own (`selectors_team`)
+    row = labels.order_by().aggregate(n=Count("id"), last_id=Max("id"), last_edit=Max("updated_at"))
     edited = row["last_edit"].timestamp() if row["last_edit"] else 0
     return f"{row['n']}-{row['last_id'] or 0}-{edited:.6f}"
 

@@ -6,4 +6,5 @@ urlpatterns = [
     path("", include("annotation.urls_pages")),
     path("", include("annotation.urls_labeling")),
     path("", include("annotation.urls_consistency")),
+    path("", include("annotation.urls_team")),
 ]

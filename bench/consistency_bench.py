@@ -34,7 +34,8 @@ def main() -> None:
     from projects.models import Project
     from projects.services.api_keys import api_key_create
 
-    user = get_user_model().objects.create_user("bench", password="bench-password")
+    # Creating projects is a permission administrators have (issue 16).
+    user = get_user_model().objects.create_user("bench", password="bench-password", is_superuser=True)
     headers = {"Ocp-Apim-Subscription-Key": api_key_create(user=user, name="bench")}
     response = Client().post(
         f"/language/authoring/analyze-text/projects/{args.dataset}/:import?api-version=2023-04-01",

@@ -18,7 +18,8 @@ def main(name: str = "wnut17") -> None:
     from annotation.models import Document, Label
     from projects.services.api_keys import api_key_create
 
-    user = get_user_model().objects.create_user("bench", password="bench-password")
+    # Creating projects is a permission administrators have (issue 16).
+    user = get_user_model().objects.create_user("bench", password="bench-password", is_superuser=True)
     headers = {"Ocp-Apim-Subscription-Key": api_key_create(user=user, name="bench")}
     client = Client()
     folder = SHARED / "datasets" / name / "azure"

@@ -1,7 +1,9 @@
 """Model-in-the-loop measurements on wikigold, each section printing one JSON line.
 
     nice -n 10 .venv/bin/python bench/loop_bench.py uncertainty [--seed 7] [--initial 20] [--add 20]
-    nice -n 10 .venv/bin/python bench/loop_bench.py suggestions
+    nice -n 10 .venv/bin/python bench/loop_bench.py suggestions [--repeats 20] [--model-file model.pt]
+    nice -n 10 .venv/bin/python bench/loop_bench.py throughput [--documents 0] [--rounds 2] [--model-file model.pt]
+    nice -n 10 .venv/bin/python bench/loop_bench.py speed [--model-file model.pt]   # suggestions, then throughput
     nice -n 10 .venv/bin/python bench/loop_bench.py all
 
 - ``uncertainty``: active learning. Train the default config on `--initial` wikigold documents (drawn with
@@ -14,9 +16,18 @@
   "added_entities": {...}, "train_seconds": [...], "score_seconds"}``
 - ``suggestions``: the labeling view's suggestions for one 5,000-character document through the studio (the UI JSON
   API, the per-process model cache, storing the suggestions), once the model is loaded; trains a model on 20
-  documents first unless ``uncertainty`` ran in the same call (it reuses that one).
+  documents first unless ``uncertainty`` ran in the same call (it reuses that one) or ``--model-file`` names one
+  (a ``model.pt`` trained with the same config on wikigold).
   ``{"section": "suggestions", "characters", "seconds_median", "seconds_p90", "seconds_max", "suggestions",
   "load_seconds"}``
+- ``throughput``: pre-labeling and uncertainty scoring run as the worker runs them (`loop_job_start`, then
+  `loop_job_run`: the real services, storing suggestions and scores) on the train side's wikigold documents
+  (``--documents``, 0: all), next to the serving path on the same documents and model: the runtime's
+  `deployment_predict` in batches of `limits.RUNTIME_DOCUMENTS_MAX` documents, what one analyze-text job runs.
+  The model is loaded before any timing; each path runs ``--rounds`` times, interleaved, and the fastest counts.
+  ``{"section": "throughput", "documents", "characters", "serving": {"seconds", "documents_per_second",
+  "characters_per_second"}, "prelabel": {...}, "uncertainty": {...}, "suggestions": {...}}``: the last line of
+  ``speed`` and ``all``, with the suggestions section's times when it ran in the same call.
 - ``label-errors`` (`_label_errors.py`; not part of ``all``: it trains 5 folds): wikigold with a seeded 10 % of its
   labels corrupted, cross-validated, the likely errors ranked. ``{"section": "label-errors", ...,
   "found_share_top2n", "injected_share_top2n"}``: the share of the N injected errors found among the first 2N
@@ -123,31 +134,61 @@ def uncertainty(args, config) -> dict:
 SENTENCE_SOURCE = "wikigold"
 
 
-def suggestions(args, config) -> dict:
-    """Times the UI JSON API's POST …/suggestions on a 5,000-character document, the model already loaded."""
-    pool, _ = load(SENTENCE_SOURCE)
+def _model_path(args, config, pool: list[LabeledDocument]) -> Path:
+    """The model the speed sections time: ``--model-file``, the uncertainty section's, or one trained now on
+    `--initial` documents."""
     model = getattr(args, "model", None)
+    if model is None and args.model_file:
+        model = (Path(args.model_file), [])
     if model is None:
         initial = random.Random(args.seed).sample(pool, args.initial)
-        result = train(config, initial, None, scratch_dir("loop-bench-suggestions-"))
+        result = train(config, initial, None, scratch_dir("loop-bench-speed-"))
         model = (result.model_path, initial)
-    model_path, _ = model
+    args.model = model
+    return Path(model[0])
 
-    setup()
+
+_STUDIO: dict = {}
+
+
+def _studio_project(name: str, pool: list[LabeledDocument], model_path: Path, config):
+    """A project `name` with wikigold's entity types and the model as its trained model ``m1`` (Django is set up on
+    the first call, on a scratch data folder); returns (user, project, trained model)."""
+    if not _STUDIO:
+        setup()
+        from django.contrib.auth import get_user_model
+
+        _STUDIO["user"] = get_user_model().objects.create_user("bench", password="bench-password", is_superuser=True)
     from django.conf import settings
-    from django.contrib.auth import get_user_model
-    from django.test import Client
     from django.utils import timezone
 
-    from annotation.models import Document
     from annotation.services.entity_types import entity_type_create
     from modeling.models import TrainedModel
     from projects.services.projects import project_create
 
-    user = get_user_model().objects.create_user("bench", password="bench-password", is_superuser=True)
-    project = project_create(user=user, name="wikigold")
+    user = _STUDIO["user"]
+    project = project_create(user=user, name=name)
     for category in sorted({s[2] for d in pool for s in d.spans}):
         entity_type_create(project=project, user=user, name=category)
+    target = Path(settings.MODELS_DIR) / f"{project.pk}" / "m1"
+    target.mkdir(parents=True)
+    shutil.copy(model_path, target / "model.pt")
+    trained = TrainedModel.objects.create(
+        project=project, label="m1", model_id=f"m1-bench-{project.pk}", path=f"{project.pk}/m1",
+        training_config_version=config.version, config=config.as_dict(), trained_at=timezone.now(),
+    )  # fmt: skip
+    return user, project, trained
+
+
+def suggestions(args, config) -> dict:
+    """Times the UI JSON API's POST …/suggestions on a 5,000-character document, the model already loaded."""
+    pool, _ = load(SENTENCE_SOURCE)
+    model_path = _model_path(args, config, pool)
+    user, project, _ = _studio_project("wikigold", pool, model_path, config)
+    from django.test import Client
+
+    from annotation.models import Document
+
     text = ""
     for document in pool:  # whole wikigold articles until 5,000 characters
         text += document.text + "\n"
@@ -155,13 +196,6 @@ def suggestions(args, config) -> dict:
             break
     text = text[:5000]
     document = Document.objects.create(project=project, location="five-thousand.txt", text=text)
-    target = Path(settings.MODELS_DIR) / f"{project.pk}" / "m1"
-    target.mkdir(parents=True)
-    shutil.copy(model_path, target / "model.pt")
-    TrainedModel.objects.create(
-        project=project, label="m1", model_id="m1-bench", path=f"{project.pk}/m1",
-        training_config_version=config.version, config=config.as_dict(), trained_at=timezone.now(),
-    )  # fmt: skip
     client = Client()
     client.force_login(user)
     url = f"/api/projects/wikigold/documents/{document.pk}/suggestions"
@@ -176,7 +210,7 @@ def suggestions(args, config) -> dict:
         times.append(time.perf_counter() - started)
         assert response.status_code == 200, response.content[:300]
         found = len(response.json()["value"])
-    return {
+    args.suggestions_result = {
         "section": "suggestions",
         "config": config.version,
         "characters": len(text),
@@ -187,15 +221,92 @@ def suggestions(args, config) -> dict:
         "suggestions": found,
         "load_seconds": load_seconds,
     }
+    return args.suggestions_result
+
+
+def _rate(documents: int, characters: int, seconds: float) -> dict:
+    return {
+        "seconds": round(seconds, 2),
+        "documents_per_second": round(documents / seconds, 2),
+        "characters_per_second": round(characters / seconds),
+    }
+
+
+def throughput(args, config) -> dict:
+    """Pre-labeling and uncertainty scoring through the loop-job services against the runtime's batched
+    prediction, on the same documents and model (loaded before any timing)."""
+    pool, _ = load(SENTENCE_SOURCE)
+    model_path = _model_path(args, config, pool)
+    user, project, trained = _studio_project("wikigold-throughput", pool, model_path, config)
+    from django.utils import timezone
+
+    from annotation.models import Document
+    from modeling.models import Deployment, LoopJob, LoopKind
+    from modeling.services.loop import jobs
+    from modeling.services.loop.uncertainty import DEFAULT_MEASURE
+    from modeling.services.runtime import deployment_predict
+    from projects.models import JobStatus
+    from studio import limits
+
+    chosen = pool[: args.documents] if args.documents else pool
+    documents = Document.objects.bulk_create(
+        Document(project=project, location=f"{d.doc_id}.txt", text=d.text) for d in chosen
+    )
+    ids = [d.pk for d in documents]
+    texts = [d.text for d in chosen]
+    characters = sum(len(t) for t in texts)
+    deployment = Deployment.objects.create(
+        project=project, name="bench", trained_model=trained, deployed_at=timezone.now(), created_by=user
+    )
+    jobs._enqueue = lambda job: None  # the bench runs each job itself, as the worker would (`loop_job_run`)
+    deployment_predict(deployment=deployment, texts=texts[:1])  # loads the model into this process's cache
+
+    def serving() -> None:
+        step = limits.RUNTIME_DOCUMENTS_MAX
+        for at in range(0, len(texts), step):
+            deployment_predict(deployment=deployment, texts=texts[at : at + step])
+
+    def loop_job(kind: str, params: dict) -> None:
+        job = jobs.loop_job_start(user=user, project=project, kind=kind, params=params, trained_model=trained)
+        jobs.loop_job_run(job_pk=job.pk)
+        job = LoopJob.objects.get(pk=job.pk)
+        assert job.status == JobStatus.SUCCEEDED, (job.status, job.error)
+
+    paths = {
+        "serving": serving,
+        "prelabel": lambda: loop_job(LoopKind.PRELABEL, {"documentIds": ids}),
+        "uncertainty": lambda: loop_job(LoopKind.UNCERTAINTY, {"measure": DEFAULT_MEASURE}),
+    }
+    best: dict[str, float] = {}
+    for _ in range(args.rounds):
+        for name, run in paths.items():
+            started = time.perf_counter()
+            run()
+            best[name] = min(best.get(name, float("inf")), time.perf_counter() - started)
+            print(f"# {name}: {best[name]:.1f} s", file=sys.stderr, flush=True)
+    result = {
+        "section": "throughput",
+        "config": config.version,
+        "documents": len(texts),
+        "characters": characters,
+        "rounds": args.rounds,
+        **{name: _rate(len(texts), characters, seconds) for name, seconds in best.items()},
+    }
+    if getattr(args, "suggestions_result", None):
+        result["suggestions"] = {k: v for k, v in args.suggestions_result.items() if k != "section"}
+    return result
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("section", choices=["uncertainty", "suggestions", "all", "label-errors"])
+    parser.add_argument("section", choices=["uncertainty", "suggestions", "throughput", "speed", "all", "label-errors"])
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--initial", type=int, default=20, help="documents the first model trains on")
     parser.add_argument("--add", type=int, default=20, help="documents each strategy adds")
     parser.add_argument("--repeats", type=int, default=5, help="timed suggestion requests")
+    parser.add_argument("--documents", type=int, default=0, help="throughput: wikigold documents (0: all)")
+    parser.add_argument("--rounds", type=int, default=2, help="throughput: runs of each path (the fastest counts)")
+    parser.add_argument("--model-file", default=None, help="a model.pt trained with --config (skips training)")
     parser.add_argument("--config", default=None, help="trainingConfigVersion (default: the default config)")
     _label_errors.add_arguments(parser)
     args = parser.parse_args()
@@ -203,8 +314,10 @@ def main() -> None:
     config = resolve(args.config)
     if args.section in ("uncertainty", "all"):
         print(json.dumps(uncertainty(args, config)), flush=True)
-    if args.section in ("suggestions", "all"):
+    if args.section in ("suggestions", "speed", "all"):
         print(json.dumps(suggestions(args, config)), flush=True)
+    if args.section in ("throughput", "speed", "all"):
+        print(json.dumps(throughput(args, config)), flush=True)
     if args.section == "label-errors":
         print(json.dumps(_label_errors.label_errors(args)), flush=True)
 

@@ -8,8 +8,12 @@ inference cost is that of the default config), deploys it, starts the real web s
 - SDK: `begin_recognize_custom_entities`, one document per call, 4 concurrent clients (docs/s);
 - latency of one short document through the sync endpoint (median, p99) and the SDK round trip (median);
 - the first call after a deploy: a second model is deployed through the authoring API while the server runs, the
-  bench waits for the background load (each web process's preloader, `modeling.serving`), then times one call.
-Prints one JSON line. Usage: python bench/runtime_bench.py [--documents 200] [--seconds 20]
+  bench waits for the background load (each web process's preloader, `modeling.serving`), then times one call;
+- load: the sync endpoint at 1, 4 and 16 concurrent clients (`--clients`), one document per request, each level for
+  `--seconds`: latency median/p90/p99/max, documents per second, errors and 429s (`studio/limits.py` bounds the
+  queue: past it the runtime answers 429 with Retry-After; none is expected at these levels).
+Prints one JSON line. Usage: python bench/runtime_bench.py [--documents 200] [--seconds 20] [--clients 1,4,16]
+[--quick] (`--quick`: the load levels only, no SDK or deploy timings; what `tests/reliability` runs)
 """
 
 import argparse
@@ -22,6 +26,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.error
 import urllib.request
 
 from _django import ROOT, SHARED, setup
@@ -36,6 +41,43 @@ def free_port() -> int:
 def percentile(values, q):
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+def load_level(clients: int, seconds: float, call) -> dict:
+    """`clients` threads each calling `call()` back to back for `seconds`; `call` returns the HTTP status."""
+    latencies, statuses, lock = [], [], threading.Lock()
+    deadline = time.monotonic() + seconds
+
+    def loop():
+        while time.monotonic() < deadline:
+            started = time.perf_counter()
+            try:
+                status = call()
+            except Exception as error:  # a refused or dropped connection counts as an error
+                status = repr(error)
+            with lock:
+                latencies.append(time.perf_counter() - started)
+                statuses.append(status)
+
+    started = time.monotonic()
+    threads = [threading.Thread(target=loop) for _ in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.monotonic() - started
+    ok = sum(s == 200 for s in statuses)
+    return {
+        "clients": clients,
+        "requests": len(statuses),
+        "docs_per_s": round(ok / elapsed, 2),
+        "latency_median_ms": round(1000 * statistics.median(latencies), 1),
+        "latency_p90_ms": round(1000 * percentile(latencies, 0.9), 1),
+        "latency_p99_ms": round(1000 * percentile(latencies, 0.99), 1),
+        "latency_max_ms": round(1000 * max(latencies), 1),
+        "too_many_requests": sum(s == 429 for s in statuses),
+        "errors": sum(s not in (200, 429) for s in statuses),
+    }
 
 
 def concurrent(clients: int, seconds: float, work) -> tuple[int, float, list[str]]:
@@ -65,6 +107,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--documents", type=int, default=200)
     parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--clients", default="1,4,16", help="concurrent clients of each load level")
+    parser.add_argument("--quick", action="store_true", help="the load levels only")
     args = parser.parse_args()
     data_dir = setup()
     from django.conf import settings
@@ -92,6 +136,8 @@ def main() -> None:
         data=ProjectData(name="bench", entity_types=["LOC", "MISC", "ORG", "PER"], documents=wiki),
     )
     config = dataclasses.replace(configs.CONFIGS[configs.DEFAULT_VERSION], max_epochs=1)
+    if args.quick:  # inference cost of the default config still; one epoch on a quarter of the documents
+        wiki = wiki[:25]
     folder = settings.MODELS_DIR / "bench" / "m1"
     started = time.monotonic()
     train(config, [LabeledDocument(d.location, d.text, list(d.labels)) for d in wiki], None, folder)
@@ -146,7 +192,7 @@ def main() -> None:
             except OSError:
                 time.sleep(0.2)
 
-        def sync_call(text: str, deployment: str = "prod") -> dict:
+        def sync_request(text: str, deployment: str = "prod") -> urllib.request.Request:
             body = json.dumps(
                 {
                     "kind": "CustomEntityRecognition",
@@ -154,12 +200,23 @@ def main() -> None:
                     "parameters": {"projectName": "bench", "deploymentName": deployment},
                 }
             ).encode()
-            request = urllib.request.Request(
+            return urllib.request.Request(
                 f"{endpoint}/language/:analyze-text?api-version=2023-04-01", data=body, method="POST",
                 headers={"Content-Type": "application/json", "Ocp-Apim-Subscription-Key": key},
             )  # fmt: skip
-            with urllib.request.urlopen(request, timeout=60) as response:
+
+        def sync_call(text: str, deployment: str = "prod") -> dict:
+            with urllib.request.urlopen(sync_request(text, deployment), timeout=60) as response:
                 return json.load(response)
+
+        def sync_status(text: str) -> int:
+            try:
+                with urllib.request.urlopen(sync_request(text), timeout=60) as response:
+                    response.read()
+                    return response.status
+            except urllib.error.HTTPError as error:
+                error.read()
+                return error.code
 
         for _ in range(8):  # load the model in both server processes
             sync_call(short)
@@ -169,6 +226,10 @@ def main() -> None:
             counter[0] += 1
             return documents[counter[0] % len(documents)]
 
+        levels = [load_level(int(n), args.seconds, lambda: sync_status(next_doc())) for n in args.clients.split(",")]
+        if args.quick:
+            print(json.dumps({"config": config.version, "documents": len(documents), "load": levels}))
+            return
         calls, elapsed, sync_failures = concurrent(4, args.seconds, lambda i: sync_call(next_doc()))
         http = calls / elapsed
 
@@ -232,6 +293,7 @@ def main() -> None:
                 "sdk_round_trip_max_s": round(max(round_trips), 3),
                 "model_load_seconds": round(load_seconds, 2),
                 "first_call_after_deploy_seconds": round(first_call_after_deploy, 3),
+                "load": levels,
                 "failures": len(sync_failures) + len(sdk_failures),
                 "bench_model_train_seconds": round(train_seconds, 1),
             }

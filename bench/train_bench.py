@@ -62,7 +62,8 @@ def main() -> None:
     from modeling.models import TrainedModel, TrainingJob
     from projects.services.api_keys import api_key_create
 
-    user = get_user_model().objects.create_user("bench", password="bench-password")
+    # Creating projects is a permission administrators have (issue 16).
+    user = get_user_model().objects.create_user("bench", password="bench-password", is_superuser=True)
     headers = {"Ocp-Apim-Subscription-Key": api_key_create(user=user, name="bench")}
     client = Client()
     if args.dataset == "sample":

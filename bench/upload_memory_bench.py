@@ -126,7 +126,8 @@ def main() -> None:
     from projects.services.api_keys import api_key_create
     from studio import limits
 
-    user = get_user_model().objects.create_user("bench", password="bench-password")
+    # Creating projects is a permission administrators have (issue 16).
+    user = get_user_model().objects.create_user("bench", password="bench-password", is_superuser=True)
     key = api_key_create(user=user, name="bench")
     handler = WSGIHandler()
     results = {}

@@ -125,6 +125,14 @@ class AnalyzeJob(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     expires_at = models.DateTimeField(db_index=True)
+    # Written every few seconds by the process holding a job that has not ended (queued on its thread or running);
+    # a job whose process died goes silent (`modeling.services.runtime.jobs.analyze_jobs_recover`).
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    # How many times a process claimed it: a job whose process died while running it is run again once, not forever.
+    attempts = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["status", "heartbeat_at"], name="analyzejob_status_heartbeat")]
 
     def __str__(self) -> str:
         return self.job_id

@@ -1,7 +1,8 @@
 """What modeling adds to annotation's pages through `annotation.extensions` (annotation imports nothing of
 modeling): on the documents list, each document's open suggestions (a column and a filter), the uncertainty order
 (a column and a sort, which the labeling view's Prev/Next then follow) and the panel that starts pre-labeling and
-uncertainty jobs; in the labeling view, the suggestion bar. `ModelingConfig.ready` registers them."""
+uncertainty jobs (with the measure to score by); in the labeling view, the suggestion bar and its keys in the `?`
+help. `ModelingConfig.ready` registers them."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from modeling import selectors
 from modeling.apis.suggestions import suggestions_json
 from modeling.models import LoopKind
 from modeling.services.loop.jobs import TITLES
+from modeling.services.loop.uncertainty import DEFAULT_MEASURE, MEASURE_TITLES, MEASURES
 from projects.models import Project
 from projects.permissions import Action, can
 
@@ -60,6 +62,9 @@ def documents_panel(*, request, project: Project, page) -> dict[str, Any] | None
         "uncertainty_job": selectors.loop_job_latest(project=project, kind=LoopKind.UNCERTAINTY),
         "prelabel_title": TITLES[LoopKind.PRELABEL],
         "uncertainty_title": TITLES[LoopKind.UNCERTAINTY],
+        "uncertainty_measures": [
+            {"value": m, "title": MEASURE_TITLES[m], "default": m == DEFAULT_MEASURE} for m in MEASURES
+        ],
         "sorted_by_uncertainty": page.get("filters") is not None
         and page["filters"].selector_filters().get("sort") == UNCERTAINTY_ORDER,
     }
@@ -80,6 +85,14 @@ def suggestion_bar(*, request, project: Project, page) -> dict[str, Any] | None:
             "suggestions": suggestions_json(document),
         }
     }
+
+
+def suggestion_keys(*, request, project: Project, page) -> dict[str, Any] | None:
+    """The suggestion keys' rows in the labeling view's `?` help, wherever the bar is shown."""
+    document = page.get("document")
+    if request is None or document is None or not can(request.user, project, Action.LABEL):
+        return None
+    return {} if _sources(project) else None
 
 
 def _styles(**_) -> dict[str, Any]:
@@ -135,5 +148,13 @@ def register() -> None:
             slot="labeling.toolbar",
             template="modeling/_suggestion_bar.html",
             context=suggestion_bar,
+        )
+    )
+    extensions.register_page_slot(
+        extensions.PageSlot(
+            name="modeling-suggestion-keys",
+            slot="labeling.help",
+            template="modeling/_suggestion_keys.html",
+            context=suggestion_keys,
         )
     )

@@ -16,5 +16,6 @@ class ProjectAdmin(admin.ModelAdmin):
 
 @admin.register(ApiKey)
 class ApiKeyAdmin(admin.ModelAdmin):
-    list_display = ("name", "prefix", "user", "created_at", "last_used_at")
+    list_display = ("name", "prefix", "user", "role", "created_at", "last_used_at", "revoked_at")
     readonly_fields = ("key_hash", "prefix")
+    filter_horizontal = ("projects",)

@@ -14,8 +14,10 @@ from rest_framework.authentication import BaseAuthentication, SessionAuthenticat
 from rest_framework.request import Request
 
 KEY_HEADER = "Ocp-Apim-Subscription-Key"
-# How precisely a key's last use is recorded.
-LAST_USED_RESOLUTION = timedelta(hours=1)
+# Where the key a request came with is kept, on that request's user object (read by `projects.permissions`).
+API_KEY_ATTRIBUTE = "studio_api_key"
+# How precisely a key's last use is recorded: at most one write per key per minute, however often it is used.
+LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 
 def hash_key(raw_key: str) -> str:
@@ -32,11 +34,18 @@ class ApiKeyAuthentication(BaseAuthentication):
             return None
         from projects.models import ApiKey
 
-        key = ApiKey.objects.select_related("user").filter(key_hash=hash_key(raw.strip())).first()
+        key = (
+            ApiKey.objects.select_related("user")
+            .filter(key_hash=hash_key(raw.strip()), revoked_at__isnull=True)
+            .first()
+        )
         if key is None or not key.user.is_active:
             raise drf_exceptions.AuthenticationFailed(
                 "Access denied due to invalid subscription key. Make sure to provide a valid key."
             )
+        # Every permission check of this request sees the key through its user (`projects.permissions`).
+        key.project_ids = frozenset(key.projects.values_list("pk", flat=True)) if key.scoped else frozenset()
+        setattr(key.user, API_KEY_ATTRIBUTE, key)
         now = timezone.now()
         if key.last_used_at is None or now - key.last_used_at >= LAST_USED_RESOLUTION:
             # The one write a read may cause, and at most once per key per resolution: a service polling a

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.utils.functional import SimpleLazyObject
 
 from projects.models import Project, Role
-from projects.permissions import Action, can, role_of
+from projects.permissions import Action, can, is_studio_admin, may_create_projects, role_of
 from studio import limits
 
 
@@ -57,3 +57,14 @@ def project_permissions(request) -> dict:
 def name_rules(request) -> dict:
     """The name rule (projects, models, deployments) for the browser's own check in forms."""
     return {"name_pattern": limits.NAME_INPUT_PATTERN, "name_max": limits.NAME_MAX}
+
+
+def studio_permissions(request) -> dict:
+    """What the signed-in user may do studio-wide: administer users, create projects (the nav and project list)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {
+        "is_studio_admin": is_studio_admin(user),
+        "may_create_projects": SimpleLazyObject(lambda: may_create_projects(user)),
+    }

@@ -62,20 +62,36 @@ class Membership(models.Model):
 
 
 class ApiKey(models.Model):
-    """An API key acting as its user; only the SHA-256 of the key is kept."""
+    """An API key acting as its user; only the SHA-256 of the key is kept.
+
+    A scoped key (`role` set) reaches only its `projects`, and in each does what both its role and its user's role
+    there allow (`projects.permissions`); it creates no projects and administers nothing. A key without a role
+    (`createapikey` without `--project`) acts as its user everywhere. A revoked key is kept (its name and last use
+    stay listed) but authenticates no more.
+    """
 
     user = models.ForeignKey(django_settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_keys")
     name = models.CharField(max_length=100)
     prefix = models.CharField(max_length=8)
     key_hash = models.CharField(max_length=64, unique=True)
+    role = models.CharField(max_length=20, choices=Role.choices, blank=True)  # blank: not scoped
+    projects = models.ManyToManyField(Project, blank=True, related_name="api_keys")
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         db_table = "annotation_apikey"
+        constraints = [
+            models.CheckConstraint(condition=Q(role="") | Q(role__in=Role.values), name="apikey_role_valid"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def scoped(self) -> bool:
+        return bool(self.role)
 
 
 class Activity(models.Model):

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from projects.models import Membership, Project, Role
+from projects.authentication import API_KEY_ATTRIBUTE
+from projects.models import ApiKey, Membership, Project, Role
 from studio.exceptions import PermissionDenied
 
 
@@ -34,10 +35,19 @@ DESCRIPTIONS = {
 }
 
 
-def role_of(user, project: Project) -> str | None:
-    """The user's role in the project; superusers act as owners everywhere."""
-    if not user.is_authenticated:
-        return None
+def scoped_key(user) -> ApiKey | None:
+    """The scoped API key this request's user came with (None for a session or an unscoped key)."""
+    key = getattr(user, API_KEY_ATTRIBUTE, None)
+    return key if key is not None and key.scoped else None
+
+
+def is_studio_admin(user) -> bool:
+    """Studio administrators are superusers (signed in, or through an unscoped key): they act as owners of every
+    project, manage users and may always create projects."""
+    return user.is_authenticated and user.is_superuser and scoped_key(user) is None
+
+
+def _member_role(user, project: Project) -> str | None:
     if user.is_superuser:
         return Role.OWNER
     cache = getattr(user, "_studio_roles", None)
@@ -48,9 +58,56 @@ def role_of(user, project: Project) -> str | None:
     return cache[project.pk]
 
 
+def allowed_actions(user, project: Project) -> set[Action]:
+    """What the user may do in the project: their role's actions; through a scoped key, only those its role allows
+    too, and nothing in projects outside its scope."""
+    if not user.is_authenticated:
+        return set()
+    role = _member_role(user, project)
+    if role is None:
+        return set()
+    key = scoped_key(user)
+    if key is None:
+        return set(ALLOWED[role])
+    if project.pk not in key.project_ids:
+        return set()
+    return ALLOWED[role] & ALLOWED[key.role]
+
+
+def role_of(user, project: Project) -> str | None:
+    """The role the user acts in here (None: no access); superusers act as owners everywhere, a scoped key as the
+    narrower of its role and its user's."""
+    if not user.is_authenticated:
+        return None
+    role = _member_role(user, project)
+    key = scoped_key(user)
+    if role is None or key is None:
+        return role
+    if project.pk not in key.project_ids:
+        return None
+    return key.role if ALLOWED[key.role] <= ALLOWED[role] else role
+
+
 def can(user, project: Project, action: Action) -> bool:
-    role = role_of(user, project)
-    return role is not None and action in ALLOWED[role]
+    return action in allowed_actions(user, project)
+
+
+def may_create_projects(user) -> bool:
+    """Creating projects is a studio-level permission: administrators always may, other accounts when an
+    administrator granted them `projects.add_project` (the Users page). Scoped keys never may."""
+    if not user.is_authenticated or scoped_key(user) is not None:
+        return False
+    return user.is_superuser or user.has_perm("projects.add_project")
+
+
+def require_project_create(user) -> None:
+    if not may_create_projects(user):
+        reason = (
+            "This API key is scoped to its projects and cannot create projects."
+            if scoped_key(user) is not None
+            else "You may not create projects; a studio administrator can allow you to."
+        )
+        raise PermissionDenied(reason, innererror_code="Forbidden")
 
 
 def require(user, project: Project, action: Action) -> None:

@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from projects.models import STAGING_NAME_PREFIX, Activity, Membership, Operation, OperationKind, Project
-from projects.permissions import Action, can, require
+from projects.permissions import Action, can, is_studio_admin, require, role_of, scoped_key
 from studio.exceptions import NotFound
 
 
@@ -16,18 +16,20 @@ def _projects() -> QuerySet[Project]:
 
 
 def project_list(*, user) -> QuerySet[Project]:
+    """The projects the user has a role in (all of them for superusers), through a scoped key only its projects."""
     qs = _projects()
     if not user.is_superuser:
         qs = qs.filter(memberships__user=user)
+    key = scoped_key(user)
+    if key is not None:
+        qs = qs.filter(pk__in=key.project_ids)
     return qs.order_by("name")
 
 
 def project_get(*, user, name: str, action: Action = Action.VIEW) -> Project:
     """The project named `name` if the user has a role in it; NotFound otherwise (no existence leak)."""
     project = _projects().filter(name=name).first()
-    if project is None or (
-        not user.is_superuser and not Membership.objects.filter(project=project, user=user).exists()
-    ):
+    if project is None or role_of(user, project) is None:
         raise NotFound(f"The project '{name}' could not be found.", code="NotFound", innererror_code="ProjectNotFound")
     require(user, project, action)
     return project
@@ -47,10 +49,10 @@ def job_visible(*, user, created_by_id: int | None, project: Project | None) -> 
     by the user who started it. Superusers see every job."""
     if not user.is_authenticated:
         return False
-    if user.is_superuser:
-        return True
     if project is not None:
         return can(user, project, Action.VIEW)
+    if is_studio_admin(user):
+        return True
     return created_by_id is not None and created_by_id == user.pk
 
 

@@ -37,6 +37,16 @@ RUNTIME_CHARACTERS_MAX = 125_000
 # The runtime's request body, refused (413) from its Content-Length before it is read. Azure documents 1 MB; the
 # studio takes 2 MiB so that 125,000 characters of any text fit even as JSON escapes (12 bytes for an emoji).
 RUNTIME_REQUEST_BYTES_MAX = 2 * 1024 * 1024
+# The runtime's load per web process (`modeling.services.runtime.admission` and `.background`). Prediction is
+# CPU-bound: this many analyses run at once, and a call waits for its turn behind at most RUNTIME_ANALYSES_WAITING_MAX
+# others and for at most RUNTIME_ANALYSIS_WAIT_MAX. A process holds at most RUNTIME_JOBS_QUEUED_MAX background jobs
+# not yet ended. Past any of these a call is answered 429 (Azure's TooManyRequests) with this Retry-After, so under
+# overload waits stay bounded and callers back off (Azure's SDKs retry a 429 after its Retry-After).
+RUNTIME_ANALYSES_AT_ONCE = 2
+RUNTIME_ANALYSES_WAITING_MAX = 32
+RUNTIME_ANALYSIS_WAIT_MAX = timedelta(seconds=10)
+RUNTIME_JOBS_QUEUED_MAX = 32
+RUNTIME_RETRY_AFTER_SECONDS = 1
 # How long job records answer: authoring jobs (import, export, training, deployments) a week, runtime jobs a day.
 JOB_LIFETIME = timedelta(days=7)
 RUNTIME_JOB_LIFETIME = timedelta(days=1)

@@ -2,11 +2,14 @@ from django.contrib import admin
 from django.urls import include, path
 
 from studio.health import healthz
+from studio.openapi import openapi_json
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("api/openapi.json", openapi_json, name="openapi"),
     path("admin/", admin.site.urls),
     path("", include("projects.urls")),  # sign in and out
+    path("", include("accounts.urls")),  # users, passwords, API keys
     path("", include("annotation.apis.urls")),
     path("", include("modeling.apis.urls")),
     path("", include("modeling.apis.runtime_urls")),

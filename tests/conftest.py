@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.test import Client
 from django.utils import timezone
 
@@ -25,11 +26,21 @@ VERSION = "2023-04-01"
 
 @pytest.fixture
 def make_user(db):
-    def make(username: str = "alice", *, superuser: bool = False, password: str = "pw-secret-123"):
+    def make(
+        username: str = "alice",
+        *,
+        superuser: bool = False,
+        password: str = "pw-secret-123",
+        create_projects: bool = True,
+    ):
         users = get_user_model()
         if superuser:
             return users.objects.create_superuser(username=username, password=password)
-        return users.objects.create_user(username=username, password=password)
+        user = users.objects.create_user(username=username, password=password)
+        if create_projects:  # a studio-level permission administrators grant (accounts' Users page)
+            grant = Permission.objects.get(codename="add_project", content_type__app_label="projects")
+            user.user_permissions.add(grant)
+        return user
 
     return make
 

@@ -19,8 +19,8 @@ from annotation.services.imports import project_import
 from projects import selectors as project_selectors
 from projects.apis.serializers import accepted, job_state, operation_location, project_metadata
 from projects.languages import LANGUAGES
-from projects.models import OperationKind, Project
-from projects.permissions import Action
+from projects.models import OperationKind
+from projects.permissions import Action, require_project_create
 from projects.services import projects as project_services
 from projects.services.operations import job_record, job_result
 from studio import limits
@@ -94,10 +94,11 @@ class ProjectApi(AzureAPIView):
             )
         project_kind_check(body.get("projectKind"))
         changes = _project_changes(body)
-        if Project.objects.filter(name=project_name).exists():
+        if project_selectors.project_list(user=request.user).filter(name=project_name).exists():
             project = project_selectors.project_get(user=request.user, name=project_name, action=Action.MANAGE)
             project = project_services.project_update(project=project, user=request.user, **changes)
             return Response(project_metadata(project), status=200)
+        require_project_create(request.user)
         if "language" not in body:
             raise InvalidInput("Missing required field 'language'.", target="language")
         project = project_services.project_create(user=request.user, name=project_name, **changes)
@@ -153,6 +154,12 @@ class ProjectImportApi(AzureAPIView):
     request_bytes_max = limits.IMPORT_BYTES_MAX  # `studio.request_size` refuses a longer body before it is read
 
     def post(self, request: Request, project_name: str) -> Response:
+        # Who may import, before the body is read: the project's owners, or for a new name (or one the caller
+        # cannot see, which is then not available) whoever may create projects.
+        if project_selectors.project_list(user=request.user).filter(name=project_name).exists():
+            project_selectors.project_get(user=request.user, name=project_name, action=Action.MANAGE)
+        else:
+            require_project_create(request.user)
         _import_format_check(request)
         payload, texts = _import_payload(request)
         if payload is None:

@@ -16,9 +16,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from annotation import selectors
+from annotation import selectors, selectors_team
 from annotation.forms import DocumentFilterForm
-from annotation.models import Document, EntityType, Label
+from annotation.models import Document, EntityType, IndependentLabel, Label
 from annotation.services.documents import document_set_dataset, document_set_language
 from annotation.services.labels import label_create, label_delete, label_update
 from annotation.snapping import SnapUnit, snap_units
@@ -29,14 +29,21 @@ from projects.permissions import Action, can, role_of
 from studio.exceptions import InvalidInput
 
 
-def label_json(label: Label) -> dict[str, Any]:
+def label_json(label: Label | IndependentLabel) -> dict[str, Any]:
+    """One label; an annotator's own (`IndependentLabel`) is theirs alone, so they made and changed it."""
+    if isinstance(label, IndependentLabel):
+        created_by = updated_by = label.annotator.username
+    else:
+        created_by = label.created_by.username if label.created_by_id else None
+        updated_by = label.updated_by.username if label.updated_by_id else None
     return {
         "id": label.pk,
         "entityTypeId": label.entity_type_id,
         "start": label.start,
         "end": label.end,
-        "createdBy": label.created_by.username if label.created_by_id else None,
-        "updatedBy": label.updated_by.username if label.updated_by_id else None,
+        "version": label.version,
+        "createdBy": created_by,
+        "updatedBy": updated_by,
     }
 
 
@@ -57,12 +64,17 @@ def entity_types_json(entity_types: list[EntityType]) -> list[dict[str, Any]]:
     ]
 
 
-def labels_json(document: Document) -> list[dict[str, Any]]:
-    """All the document's labels, as `label_json` has them; plain rows, as a long document has thousands."""
-    rows = selectors.label_list(document=document).values_list(
-        "pk", "entity_type_id", "start", "end", "created_by__username", "updated_by__username"
+def labels_json(document: Document, user) -> list[dict[str, Any]]:
+    """The labels `user` sees (`selectors_team.own_labels`), as `label_json` has them; plain rows, as a long
+    document has thousands."""
+    labels, independent = selectors_team.own_labels(document=document, user=user)
+    who = (
+        ("annotator__username", "annotator__username")
+        if independent
+        else ("created_by__username", "updated_by__username")
     )
-    keys = ("id", "entityTypeId", "start", "end", "createdBy", "updatedBy")
+    rows = labels.order_by("start").values_list("pk", "entity_type_id", "start", "end", "version", *who)
+    keys = ("id", "entityTypeId", "start", "end", "version", "createdBy", "updatedBy")
     return [dict(zip(keys, row, strict=True)) for row in rows]
 
 
@@ -79,16 +91,23 @@ def snap_units_json(units: Sequence[SnapUnit]) -> list[int]:
     return encoded
 
 
-def list_filters(query: Mapping[str, str], project: Project) -> DocumentFilterForm:
+def list_filters(query: Mapping[str, str], project: Project, user=None) -> DocumentFilterForm:
     """The documents list's filters that a link to the labeling view carried in its query string (none: the
-    whole list). Prev/Next then walk the list as it was filtered."""
+    whole list). Prev/Next then walk the list as it was filtered ("assigned to me" included)."""
     if not any(query.get(key) for key in DocumentFilterForm.keys()):
         return DocumentFilterForm(None)
-    return DocumentFilterForm(query, entity_types=selectors.entity_type_list(project=project))
+    return DocumentFilterForm(
+        query,
+        entity_types=selectors.entity_type_list(project=project),
+        user=user,
+        members=selectors_team.assignable_members(project=project),
+    )
 
 
-def labels_etag(document: Document) -> str:
-    return quote_etag(selectors.label_version(document=document))
+def labels_etag(document: Document, user) -> str:
+    labels, independent = selectors_team.own_labels(document=document, user=user)
+    # An annotator's own labels and the document's are different lists: their tags never match.
+    return quote_etag(("own-" if independent else "") + selectors.label_version(document=document, labels=labels))
 
 
 def document_json(document: Document, user, *, filters: DocumentFilterForm | None = None) -> dict[str, Any]:
@@ -98,7 +117,7 @@ def document_json(document: Document, user, *, filters: DocumentFilterForm | Non
     project: Project = document.project
     listed = filters.selector_filters() if filters is not None else {}
     previous_id, next_id = selectors.document_neighbors(project=project, document=document, **listed)
-    labels_version = labels_etag(document)
+    labels_version = labels_etag(document, user)
     return {
         "id": document.pk,
         "project": project.name,
@@ -109,7 +128,7 @@ def document_json(document: Document, user, *, filters: DocumentFilterForm | Non
         "dataset": document.dataset,
         "text": document.text,
         "snapUnits": snap_units_json(snap_units(document.text)),
-        "labels": labels_json(document),
+        "labels": labels_json(document, user),
         "labelsVersion": labels_version,
         "entityTypes": entity_types_json(list(project.entity_types.order_by("order", "id"))),
         "previousId": previous_id,
@@ -117,6 +136,24 @@ def document_json(document: Document, user, *, filters: DocumentFilterForm | Non
         "role": role_of(user, project),
         "canLabel": can(user, project, Action.LABEL),
         "canAssignDataset": can(user, project, Action.ASSIGN_DATASET),
+        **team_json(document, user),
+    }
+
+
+def team_json(document: Document, user) -> dict[str, Any]:
+    """The team workflow's part of the labeling view: review status, assignees, independent labeling."""
+    _, own = selectors_team.own_labels(document=document, user=user)
+    return {
+        "review": {
+            "status": document.review_status,
+            "comment": document.review_comment,
+            "by": document.reviewed_by.username if document.reviewed_by_id else None,
+            "at": document.reviewed_at.isoformat() if document.reviewed_at else None,
+        },
+        "canReview": can(user, document.project, Action.REVIEW),
+        "assignees": selectors_team.assignees(document_ids=[document.pk]).get(document.pk, []),
+        "independent": selectors_team.is_independent(document=document),
+        "ownLabels": own,
     }
 
 
@@ -134,7 +171,7 @@ def _document(request: Request, project_name: str, document_id: int, action: Act
 class DocumentUiApi(APIView):
     def get(self, request: Request, project_name: str, document_id: int) -> Response:
         document = _document(request, project_name, document_id)
-        filters = list_filters(request.query_params, document.project)
+        filters = list_filters(request.query_params, document.project, request.user)
         return Response(document_json(document, request.user, filters=filters))
 
     def patch(self, request: Request, project_name: str, document_id: int) -> Response:
@@ -158,8 +195,10 @@ class LabelListUiApi(APIView):
         """The labels, or 304 when `If-None-Match` names the current version: the page's refresh reads no label
         unless one changed."""
         document = _document(request, project_name, document_id)
-        etag = labels_etag(document)
-        response = get_conditional_response(request, etag=etag) or Response({"labels": labels_json(document)})
+        etag = labels_etag(document, request.user)
+        response = get_conditional_response(request, etag=etag) or Response(
+            {"labels": labels_json(document, request.user)}
+        )
         response["ETag"] = etag
         patch_cache_control(response, private=True, no_cache=True)
         return response
@@ -188,10 +227,17 @@ class LabelUiApi(APIView):
             entity_type_id=body.get("entityTypeId"),
             start=body.get("start"),
             end=body.get("end"),
+            version=body.get("version"),
         )
         return Response(label_json(label))
 
     def delete(self, request: Request, project_name: str, document_id: int, label_id: int) -> Response:
+        """`?version=` (the version the caller saw) makes a removal refuse, with 409, a label changed since."""
         document = _document(request, project_name, document_id, Action.LABEL)
-        label_delete(document=document, user=request.user, label_id=label_id)
+        version = request.query_params.get("version")
+        if version is not None:
+            if not version.isdigit():
+                raise InvalidInput(f"version must be the label's version (a number), got {version!r:.20}.")
+            version = int(version)
+        label_delete(document=document, user=request.user, label_id=label_id, version=version)
         return Response(status=204)

@@ -16,7 +16,8 @@ from django.db.models.functions import Length
 from django.utils import timezone
 
 from annotation import selectors
-from annotation.models import Document, EntityType, Label, LabelBatch
+from annotation.models import Document, EntityType, Label, LabelBatch, LabelChangeAction
+from annotation.services.audit import label_changes_record, label_snapshot
 from projects.models import Project
 from projects.permissions import Action, require
 from projects.services.activity import activity_record
@@ -101,6 +102,26 @@ def label_batch_create(
         skipped_count=len(plan.skipped),
         created_by=editor,
     )
+    texts = dict(Document.objects.filter(pk__in={label.document_id for label in created}).values_list("pk", "text"))
+    locations = {o.document_id: o.location for o in plan.create}
+    label_changes_record(
+        project=project,
+        user=user,
+        action=LabelChangeAction.BULK_CREATE,
+        changes=(
+            (
+                label.document_id,
+                locations.get(label.document_id, ""),
+                label.pk,
+                None,
+                label_snapshot(
+                    text=texts[label.document_id], entity_type=entity_type, start=label.start, end=label.end
+                ),
+            )
+            for label in created
+        ),
+        summary=f"label all {_quoted(plan.surface)} (batch {batch.pk})",
+    )
     skipped = f"; skipped {len(plan.skipped)} overlapping a label" if plan.skipped else ""
     activity_record(
         project=project,
@@ -152,6 +173,7 @@ def label_batch_undo(*, project: Project, user, batch_id: int) -> UndoResult:
     }
     unchanged = [pk for pk, state in recorded.items() if current.get(pk) == state]
     changed = sum(1 for pk in recorded if pk in current and current[pk] != recorded[pk])
+    _record_undo(project, user, batch, [(pk, *recorded[pk]) for pk in unchanged])
     Label.objects.filter(pk__in=unchanged).delete()
     batch.undone_at = timezone.now()
     batch.undone_by = _editor(user)
@@ -166,3 +188,29 @@ def label_batch_undo(*, project: Project, user, batch_id: int) -> UndoResult:
         f"label{'s' if result.removed != 1 else ''}{kept}",
     )
     return result
+
+
+def _record_undo(project: Project, user, batch: LabelBatch, removed: list[tuple[int, int, int, int, int]]) -> None:
+    """The audit trail of an undo: one row per label removed ((label, document, start, end, type) each)."""
+    documents = {
+        pk: (location, text)
+        for pk, location, text in Document.objects.filter(pk__in={row[1] for row in removed}).values_list(
+            "pk", "location", "text"
+        )
+    }
+    label_changes_record(
+        project=project,
+        user=user,
+        action=LabelChangeAction.BULK_DELETE,
+        changes=(
+            (
+                document_id,
+                documents[document_id][0],
+                pk,
+                label_snapshot(text=documents[document_id][1], entity_type=batch.type_name, start=start, end=end),
+                None,
+            )
+            for pk, document_id, start, end, _ in removed
+        ),
+        summary=f"undid label all {_quoted(batch.surface)} (batch {batch.pk})",
+    )

@@ -3,7 +3,8 @@ from __future__ import annotations
 from django.db import transaction
 from django.db.models import QuerySet
 
-from annotation.models import Dataset, Document
+from annotation.models import Dataset, Document, Label, LabelChangeAction
+from annotation.services.audit import label_bulk_change_record
 from projects.languages import language_choices, same_language
 from projects.models import Project
 from projects.services.activity import activity_record
@@ -62,6 +63,7 @@ def documents_delete(*, project: Project, user, document_ids: list[int]) -> int:
     """Deletes the given documents of `project` with their labels; returns how many documents went."""
     documents = project.documents.filter(pk__in=document_ids)
     count = documents.count()
+    _record_labels_deleted(project, user, documents, count)
     documents.delete()
     activity_record(project=project, user=user, verb="deleted", summary=f"deleted {count} documents")
     return count
@@ -83,6 +85,19 @@ def documents_delete_matching(*, project: Project, user, documents: QuerySet[Doc
     """Like `documents_delete`, for every document a filter matches."""
     matching = project.documents.filter(pk__in=documents.values("pk"))
     count = matching.count()
+    _record_labels_deleted(project, user, matching, count)
     matching.delete()
     activity_record(project=project, user=user, verb="deleted", summary=f"deleted {count} documents")
     return count
+
+
+def _record_labels_deleted(project: Project, user, documents: QuerySet[Document], count: int) -> None:
+    """The audit trail of a batch delete: one row with how many labels went with how many documents."""
+    labels = Label.objects.filter(document__in=documents.values("pk")).count()
+    label_bulk_change_record(
+        project=project,
+        user=user,
+        action=LabelChangeAction.BULK_DELETE,
+        count=labels,
+        summary=f"deleted {count} documents with their {labels} labels",
+    )

@@ -4,7 +4,8 @@ from django.db import transaction
 from django.db.models import Max
 
 from annotation.entity_names import case_clash_message, find_case_clash
-from annotation.models import EntityType
+from annotation.models import EntityType, LabelChangeAction
+from annotation.services.audit import label_bulk_change_record
 from projects.models import Project
 from projects.services.activity import activity_record
 from studio import limits
@@ -121,6 +122,13 @@ def entity_type_delete(*, entity_type: EntityType, user) -> int:
         user=user,
         verb="schema",
         summary=f"deleted entity type {entity_type.name} and its {count} labels",
+    )
+    label_bulk_change_record(
+        project=entity_type.project,
+        user=user,
+        action=LabelChangeAction.BULK_DELETE,
+        count=count,
+        summary=f"deleted entity type {entity_type.name} with its {count} labels",
     )
     entity_type.delete()
     return count

@@ -10,15 +10,17 @@ from django.db import IntegrityError, transaction
 from annotation.entity_names import case_clash_message, find_case_clashes
 from annotation.formats import DocumentData, ProblemList, ProjectData
 from annotation.formats.validation import check_document_languages
-from annotation.models import Document, EntityType, Label
+from annotation.models import Document, EntityType, Label, LabelChangeAction
 from annotation.services import staging
+from annotation.services.audit import label_bulk_change_record
 from annotation.services.entity_types import next_color
 from annotation.spans import Span
 from projects.models import Membership, Project, Role
-from projects.permissions import Action, can, require
+from projects.permissions import Action, can, require, role_of
 from projects.services.activity import activity_record
+from projects.services.projects import project_name_taken
 from studio import limits
-from studio.exceptions import Conflict, InvalidInput, PermissionDenied
+from studio.exceptions import Conflict, InvalidInput
 
 
 def project_import(*, user, name: str, data: ProjectData) -> Project:
@@ -62,8 +64,8 @@ def project_import(*, user, name: str, data: ProjectData) -> Project:
 
 
 def _require_may_replace(user, project: Project) -> None:
-    if not user.is_superuser and not Membership.objects.filter(project=project, user=user).exists():
-        raise PermissionDenied(f"A project named '{project.name}' exists and you are not a member of it.")
+    if role_of(user, project) is None:
+        raise project_name_taken(user=user, name=project.name)  # does not confirm a project it cannot see
     require(user, project, Action.MANAGE)
 
 
@@ -78,6 +80,14 @@ def _swap_in(*, user, name: str, data: ProjectData, staged: Project) -> tuple[Pr
         Membership.objects.create(project=project, user=user, role=Role.OWNER)
     else:
         _require_may_replace(user, project)
+        old_labels = Label.objects.filter(document__project=project).count()
+        label_bulk_change_record(
+            project=project,
+            user=user,
+            action=LabelChangeAction.BULK_DELETE,
+            count=old_labels,
+            summary=f"an import replaced the project: its {old_labels} labels went with its documents",
+        )
         replaced = staging.staging_create(replaced=True)
         staging.content_move(source=project, target=replaced)
         staging.content_move(source=staged, target=project)
@@ -89,6 +99,7 @@ def _swap_in(*, user, name: str, data: ProjectData, staged: Project) -> tuple[Pr
     project.save()
     if staged is not None:
         staged.delete()  # empty by now
+    _record_labels_added(project, user, data.documents, "imported")
     activity_record(project=project, user=user, verb="imported", summary=f"imported {len(data.documents)} documents")
     return project, replaced
 
@@ -215,7 +226,20 @@ def _add_in(
     staged.delete()  # empty by now
     for name in added:
         activity_record(project=project, user=user, verb="schema", summary=f"added entity type {name}")
+    _record_labels_added(project, user, documents, "uploaded")
     activity_record(project=project, user=user, verb="uploaded", summary=f"uploaded {len(documents)} documents")
+
+
+def _record_labels_added(project: Project, user, documents: Sequence[DocumentData], how: str) -> None:
+    """The audit trail of an import or upload: one row with how many labels came with how many documents."""
+    count = sum(len(d.labels) for d in documents)
+    label_bulk_change_record(
+        project=project,
+        user=user,
+        action=LabelChangeAction.BULK_CREATE,
+        count=count,
+        summary=f"{how} {len(documents)} documents with {count} labels",
+    )
 
 
 def project_data(*, project: Project) -> ProjectData:

@@ -13,7 +13,7 @@ from projects.views import render_project
 def document_label(request, project_name: str, document_id: int):
     project = project_selectors.project_get(user=request.user, name=project_name)
     document = selectors.document_get(project=project, document_id=document_id)
-    filters = list_filters(request.GET, project)
+    filters = list_filters(request.GET, project, request.user)
     data = {**document_json(document, request.user, filters=filters), "username": request.user.username}
     query = filters.query_string()
     return render_project(

@@ -14,7 +14,7 @@ label. Texts are tokenized and segmented as in training (`corpus.prepare_text`),
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from modeling.config import TrainingConfig
@@ -33,43 +33,109 @@ def _token_stats(distribution: Sequence[float]) -> tuple[float, float]:
     return margin, entropy
 
 
+class _SentenceStats:
+    """Per sentence, (smallest token margin, sum of token entropies, tokens), read straight off a CRF tagger's
+    per-token distributions while it decodes.
+
+    flair hands a CRF tagger's distributions out as one `Label` per tag per token (19 for wikigold's types), which
+    costs more than the prediction itself once documents are batched; this stands in for the decoder's
+    `_all_scores_for_token` during one `predict` (an attribute of the decoder instance, removed afterwards), takes
+    the same softmax tensor and keeps three numbers per sentence. Only calls asking for all classes reach it, so a
+    `predict_spans` on the same tagger is unaffected.
+    """
+
+    def __init__(self, decoder: Any) -> None:
+        self.decoder = decoder
+        self.by_sentence: dict[int, tuple[float, float, int]] = {}
+
+    def __call__(self, score_tensor, tag_sequences, lengths, sentences) -> list:
+        import torch
+
+        probabilities = score_tensor / score_tensor.sum(dim=2, keepdim=True).clamp_min(1e-30)  # as _token_stats
+        top = torch.topk(probabilities, min(2, probabilities.size(2)), dim=2).values
+        margins = top[..., 0] - (top[..., 1] if top.size(2) > 1 else 0.0)
+        entropies = torch.special.entr(probabilities).sum(dim=2)
+        for row, (sentence, length) in enumerate(zip(sentences, lengths, strict=True)):
+            length = int(length)
+            if length:
+                self.by_sentence[id(sentence)] = (
+                    float(margins[row, :length].min()),
+                    float(entropies[row, :length].double().sum()),
+                    length,
+                )
+        return []  # nothing for flair to attach to the tokens
+
+    def __enter__(self) -> _SentenceStats:
+        self.decoder._all_scores_for_token = self
+        return self
+
+    def __exit__(self, *_) -> None:
+        del self.decoder._all_scores_for_token
+
+
+def _flair_stats(sentences: Sequence[Any]) -> dict[int, tuple[float, float, int]]:
+    """The same per-sentence numbers from the `Label`s flair attached (taggers without a CRF)."""
+    stats = {}
+    for sentence in sentences:
+        margins, entropies = [], []
+        for token in sentence.tokens:
+            distribution = [label.score for label in token.get_tags_proba_dist(_PREDICTED)]
+            if distribution:
+                margin, entropy = _token_stats(distribution)
+                margins.append(margin)
+                entropies.append(entropy)
+        if margins:
+            stats[id(sentence)] = (min(margins), sum(entropies), len(margins))
+    return stats
+
+
 def document_uncertainty(
-    tagger: Any,
-    texts: Sequence[str],
-    config: TrainingConfig,
-    *,
-    batch_size: int | None = None,
-    on_text: Callable[[int], None] | None = None,
+    tagger: Any, texts: Sequence[str], config: TrainingConfig, *, batch_size: int | None = None
 ) -> list[dict[str, float]]:
     """Per text, ``{"margin": …, "entropy": …, "tokens": n}`` (see the module's docstring); a text without tokens
-    scores 0 on both. `on_text(i)` is called after each text (progress, cancel checks)."""
-    results: list[dict[str, float]] = []
+    scores 0 on both.
+
+    The texts' sentences go through the tagger together, in mini-batches of `batch_size` sentences (default
+    ``config.eval_batch_size``) sorted by length as `inference.predict_spans` does: a caller scores several
+    documents per call to run at the serving path's throughput. Each text's sentences are linked to each other
+    only (`to_flair_sentences`), so the scores do not depend on which texts share a call. One call at a time per
+    tagger (as `modeling.serving`'s lock makes it).
+    """
+    sentences = []
+    owners: list[int] = []
     for index, text in enumerate(texts):
-        sentences = to_flair_sentences(text, prepare_text(text, config))
-        margins: list[float] = []
-        entropies: list[float] = []
-        if sentences:
-            tagger.predict(
-                sentences,
-                mini_batch_size=batch_size or config.eval_batch_size,
-                label_name=_PREDICTED,
-                return_probabilities_for_all_classes=True,
-                embedding_storage_mode="none",
-            )
-            for sentence in sentences:
-                for token in sentence.tokens:
-                    distribution = [label.score for label in token.get_tags_proba_dist(_PREDICTED)]
-                    if distribution:
-                        margin, entropy = _token_stats(distribution)
-                        margins.append(margin)
-                        entropies.append(entropy)
-        results.append(
-            {
-                "margin": float(1.0 - min(margins)) if margins else 0.0,
-                "entropy": float(sum(entropies) / len(entropies)) if entropies else 0.0,
-                "tokens": len(margins),
-            }
-        )
-        if on_text is not None:
-            on_text(index)
-    return results
+        document = to_flair_sentences(text, prepare_text(text, config))
+        sentences.extend(document)
+        owners.extend([index] * len(document))
+    stats: dict[int, tuple[float, float, int]] = {}
+    if sentences:
+        options = {
+            "mini_batch_size": batch_size or config.eval_batch_size,
+            "label_name": _PREDICTED,
+            "return_probabilities_for_all_classes": True,
+            "embedding_storage_mode": "none",
+        }
+        if getattr(tagger, "use_crf", False):
+            with _SentenceStats(tagger.viterbi_decoder) as captured:
+                tagger.predict(sentences, **options)
+            stats = captured.by_sentence
+        else:
+            tagger.predict(sentences, **options)
+            stats = _flair_stats(sentences)
+    smallest = [math.inf] * len(texts)
+    entropy = [0.0] * len(texts)
+    tokens = [0] * len(texts)
+    for owner, sentence in zip(owners, sentences, strict=True):
+        if id(sentence) in stats:
+            margin, entropy_sum, count = stats[id(sentence)]
+            smallest[owner] = min(smallest[owner], margin)
+            entropy[owner] += entropy_sum
+            tokens[owner] += count
+    return [
+        {
+            "margin": float(1.0 - smallest[i]) if tokens[i] else 0.0,
+            "entropy": float(entropy[i] / tokens[i]) if tokens[i] else 0.0,
+            "tokens": tokens[i],
+        }
+        for i in range(len(texts))
+    ]

@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 
 from projects.languages import check_language_code
 from projects.models import Membership, Project, Role
+from projects.permissions import role_of
 from projects.services.activity import activity_record
 from projects.services.operations import operations_delete_for_project
 from projects.storage import project_models_directory
@@ -34,9 +35,8 @@ def project_create(
         raise InvalidInput("A project needs a language (BCP-47 code such as 'en-us').", target="language")
     check_language_code(language)
     limits.check_storage_container_name(storage_input_container_name or "")
-    exists = Conflict(f"A project named '{name}' already exists.", innererror_code="ProjectAlreadyExists")
     if Project.objects.filter(name=name).exists():
-        raise exists
+        raise project_name_taken(user=user, name=name)
     try:
         with transaction.atomic():  # a savepoint: the same name created meanwhile is the same conflict
             project = Project.objects.create(
@@ -48,10 +48,19 @@ def project_create(
                 settings=settings or {},
             )
     except IntegrityError:
-        raise exists from None
+        raise project_name_taken(user=user, name=name) from None
     Membership.objects.create(project=project, user=user, role=Role.OWNER)
     activity_record(project=project, user=user, verb="created", summary=f"created project {name}")
     return project
+
+
+def project_name_taken(*, user, name: str) -> Conflict:
+    """The error for a name another project has. Names are unique across the studio, but someone who cannot see
+    that project is not told it exists."""
+    project = Project.objects.filter(name=name).first()
+    if project is not None and role_of(user, project) is not None:
+        return Conflict(f"A project named '{name}' already exists.", innererror_code="ProjectAlreadyExists")
+    return Conflict(f"The name '{name}' is not available; choose another.", innererror_code="ProjectNameNotAvailable")
 
 
 @transaction.atomic

@@ -91,7 +91,7 @@ export class LabelApi {
 
   /** A label from the wire, in the page's units. */
   fromWire(label) {
-    return { ...this.offsets.spanToUnits(label), typeId: label.entityTypeId };
+    return { ...this.offsets.spanToUnits(label), typeId: label.entityTypeId, version: label.version };
   }
 
   /**
@@ -111,12 +111,14 @@ export class LabelApi {
     return this.fromWire(await this.request("POST", "/labels", { entityTypeId: typeId, ...span }));
   }
 
-  async retype(id, typeId) {
-    return this.fromWire(await this.request("PATCH", `/labels/${id}`, { entityTypeId: typeId }));
+  /** `version`: the label's version as this page last saw it; the server refuses (409) if it changed since. */
+  async retype(id, typeId, version) {
+    const body = version == null ? { entityTypeId: typeId } : { entityTypeId: typeId, version };
+    return this.fromWire(await this.request("PATCH", `/labels/${id}`, body));
   }
 
-  async remove(id) {
-    await this.request("DELETE", `/labels/${id}`);
+  async remove(id, version) {
+    await this.request("DELETE", version == null ? `/labels/${id}` : `/labels/${id}?version=${version}`);
   }
 
   async setDataset(dataset) {

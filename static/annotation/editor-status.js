@@ -31,3 +31,26 @@ export function toast(message, kind) {
   document.getElementById("editor-alerts").append(item);
   setTimeout(() => item.remove(), kind === "error" ? 20000 : 5000);
 }
+
+/** An edit refused because someone changed the label since this page loaded it: says so and offers a reload
+ *  (the page shows the label as the server has it only after one). */
+export function conflictToast(message) {
+  const item = document.createElement("div");
+  item.className = "toast error conflict";
+  item.setAttribute("role", "alert");
+  const body = document.createElement("span");
+  body.textContent = message;
+  const reload = document.createElement("button");
+  reload.type = "button";
+  reload.className = "btn btn-sm";
+  reload.textContent = "Reload";
+  reload.addEventListener("click", () => window.location.reload());
+  const close = document.createElement("button");
+  close.type = "button";
+  close.className = "toast-close";
+  close.textContent = "\u00d7";
+  close.setAttribute("aria-label", "Dismiss");
+  close.addEventListener("click", () => item.remove());
+  item.append(body, reload, close);
+  document.getElementById("editor-alerts").append(item);
+}

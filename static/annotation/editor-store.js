@@ -14,7 +14,8 @@ export class LabelStore {
    * @param {string} parts.username who is editing, shown on new labels
    * @param {string|null} parts.version the labels' version (ETag) the page came with
    * @param {object} parts.on callbacks: `list()` when labels came or went, `count(typeId, n)`, `removed(key)`,
-   *   `retyped(key)`, `alert(message)` for refusals, `notify(message)` for news
+   *   `retyped(key)`, `alert(message)` for refusals, `notify(message)` for news, `conflict(message)` when an edit
+   *   was refused because someone changed the label since this page loaded it (the page asks for a reload)
    */
   constructor({ sorted, api, view, queue, username, version = null, on }) {
     this.sorted = sorted;
@@ -141,6 +142,7 @@ export class LabelStore {
       send: () => this.api.create(label),
       done: (saved) => {
         label.id = saved.id;
+        label.version = saved.version;
         if (this.labels.get(key) === label) this.keyOfId.set(saved.id, key);
       },
       refused: (error) => {
@@ -162,10 +164,13 @@ export class LabelStore {
     this.queue.push({
       kind: "delete",
       key,
-      send: () => (label.id == null ? SKIP : this.api.remove(label.id)),
+      send: () => (label.id == null ? SKIP : this.api.remove(label.id, label.version)),
       refused: (error) => {
         if (error.status === 404) {
           this.on.notify("That label had already been removed by someone else.");
+        } else if (error.status === 409) {
+          this.on.conflict(error.message);
+          if (!this.labels.has(key) && this.view.place(label)) this.add(label);
         } else {
           this.on.alert(error.message);
           if (!this.labels.has(key) && this.view.place(label)) this.add(label);
@@ -187,9 +192,10 @@ export class LabelStore {
     label.typeId = typeId;
     this.track(label, {
       kind: "retype",
-      send: () => (label.id == null ? SKIP : this.api.retype(label.id, typeId)),
-      done: () => {
+      send: () => (label.id == null ? SKIP : this.api.retype(label.id, typeId, label.version)),
+      done: (saved) => {
         label.updatedBy = this.username;
+        if (saved && saved.version != null) label.version = saved.version;
       },
       refused: (error) => {
         if (this.labels.get(key) !== label) return;
@@ -202,7 +208,8 @@ export class LabelStore {
           this.repaint(label);
           this.on.retyped(key);
         }
-        this.on.alert(error.message);
+        if (error.status === 409) this.on.conflict(error.message);
+        else this.on.alert(error.message);
         this.refreshSoon();
       },
     });
@@ -264,9 +271,11 @@ export class LabelStore {
       } else if (theirs.typeId !== label.typeId) {
         this.count(label.typeId, -1);
         this.count(theirs.typeId, +1);
-        Object.assign(label, { typeId: theirs.typeId, updatedBy: theirs.updatedBy });
+        Object.assign(label, { typeId: theirs.typeId, updatedBy: theirs.updatedBy, version: theirs.version });
         this.repaint(label);
         changes += 1;
+      } else {
+        label.version = theirs.version; // changed and changed back: the next edit must name the new version
       }
     }
     for (const theirs of server) {

@@ -14,7 +14,7 @@ import { History } from "./editor-history.js";
 import { Popover, SideList } from "./editor-panels.js";
 import { PageSelection } from "./editor-selection.js";
 import { SnapUnits } from "./editor-snap.js";
-import { showSaveState, toast } from "./editor-status.js";
+import { conflictToast, showSaveState, toast } from "./editor-status.js";
 import { LabelStore } from "./editor-store.js";
 import { SaveQueue } from "./editor-sync.js";
 import { TextView } from "./editor-text.js";
@@ -72,6 +72,7 @@ const store = new LabelStore({
     },
     alert: alertUser,
     notify: (message) => quietRefresh || notify(message),
+    conflict: conflictToast,
   },
 });
 const history = new History(

@@ -51,7 +51,9 @@ if (panel && panel.querySelector("#loop-source")) {
   panel.querySelector('[data-prelabel="filter"]').addEventListener("click", () =>
     start("prelabel", { filter: panel.dataset.filter }),
   );
-  panel.querySelector("[data-uncertainty]").addEventListener("click", () => start("uncertainty", {}));
+  panel.querySelector("[data-uncertainty]").addEventListener("click", () =>
+    start("uncertainty", { measure: panel.querySelector("[data-uncertainty-measure]").value }),
+  );
 }
 
 if (panel) {

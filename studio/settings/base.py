@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "projects",
+    "accounts",
     "annotation",
     "modeling",
 ]
@@ -89,6 +90,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "projects.context_processors.project_permissions",
                 "projects.context_processors.name_rules",
+                "projects.context_processors.studio_permissions",
             ],
         },
     },

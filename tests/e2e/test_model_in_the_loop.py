@@ -78,6 +78,13 @@ def test_suggestions_in_the_labeling_view(live_server, page, login, owner, loans
     login(owner)
     open_labeling(page, live_server, document)
     expect(page.locator("#sug-count")).to_have_text("No suggestions")
+    page.keyboard.press("?")  # the help lists the suggestion keys
+    help_dialog = page.locator("#editor-help")
+    expect(help_dialog).to_be_visible()
+    for does in ("next / previous suggestion", "accept the suggestion", "reject the suggestion"):
+        expect(help_dialog.locator("tr", has_text=does)).to_have_count(1)
+    page.keyboard.press("Escape")
+    expect(help_dialog).to_be_hidden()
 
     page.select_option("#sug-source", "deployment:prod")
     expect(page.locator("#sug-status")).to_have_text(
@@ -221,6 +228,8 @@ def test_label_next_by_uncertainty(live_server, page, login, owner, loans, monke
     login(owner)
     page.goto(f"{live_server.url}/projects/loans/documents/")
     page.select_option("#loop-source", "deployment:prod")
+    expect(page.locator("#loop-measure")).to_have_value("margin")  # the default, measured the better one
+    page.select_option("#loop-measure", "entropy")
     page.click("[data-uncertainty]")
     panel = page.locator('[data-loop-job][data-kind="uncertainty"]')
     expect(panel.locator('[data-loop-part="status"]')).to_have_text("Done", timeout=60_000)
@@ -228,6 +237,7 @@ def test_label_next_by_uncertainty(live_server, page, login, owner, loans, monke
         thread.join(10)
     scores = dict(UncertaintyScore.objects.values_list("document__location", "score"))
     assert set(scores) == {"new-0.txt", "u-0.txt", "u-1.txt", "u-2.txt"}  # the unlabeled ones
+    assert set(UncertaintyScore.objects.values_list("measure", flat=True)) == {"entropy"}  # as chosen
     ranked = sorted(scores, key=lambda location: (-scores[location], location))
 
     page.click("a.loop-panel-link")

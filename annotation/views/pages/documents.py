@@ -15,12 +15,13 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from annotation import extensions, selectors
+from annotation import extensions, selectors, selectors_team
 from annotation.formats import ProjectData
 from annotation.formats.azure import write_project
 from annotation.formats.conll import write_conll
 from annotation.formats.jsonl import write_jsonl
 from annotation.forms import BulkForm, DocumentFilterForm, UploadForm, attach_error
+from annotation.services import assignments as assignment_services
 from annotation.services import documents as document_services
 from annotation.services.imports import project_data
 from annotation.services.uploads import SHORT_NAMES, UploadedFile, documents_upload
@@ -48,7 +49,8 @@ def _filter_query(data: QueryDict) -> str:
 def document_list(request, project_name: str):
     project = project_selectors.project_get(user=request.user, name=project_name)
     entity_types = list(selectors.entity_type_list(project=project))
-    filters = DocumentFilterForm(request.GET or None, entity_types=entity_types)
+    members = list(selectors_team.assignable_members(project=project))
+    filters = DocumentFilterForm(request.GET or None, entity_types=entity_types, user=request.user, members=members)
     documents = (
         selectors.document_list(project=project, **filters.selector_filters())
         .defer("text")
@@ -59,6 +61,14 @@ def document_list(request, project_name: str):
         documents = column.annotate(documents)
     page = Paginator(documents, PAGE_SIZE).get_page(request.GET.get("page"))
     counts = selectors.document_label_counts(document_ids=[d.pk for d in page])
+    assigned = selectors_team.assignees(document_ids=[d.pk for d in page])
+    for document in page:  # the team workflow's cells: status and assignees
+        document.status = selectors_team.document_status(
+            review_status=document.review_status, has_labels=document.pk in counts
+        )
+        document.status_name = selectors_team.STATUS_NAMES[document.status]
+        document.assignee_names = assigned.get(document.pk, [])
+    mine, mine_total = selectors_team.my_assignments(project=project, user=request.user)
     return render_project(
         request,
         "annotation/document_list.html",
@@ -68,6 +78,9 @@ def document_list(request, project_name: str):
         filtered=filters.active(),
         page=page,
         rows=[(document, counts.get(document.pk, [])) for document in page],
+        members=members,
+        mine=mine,
+        mine_total=mine_total,
         entity_types=entity_types,
         filter_query=_filter_query(request.GET),
         filter_hidden=[(key, request.GET[key]) for key in DocumentFilterForm.keys() if request.GET.get(key)],
@@ -80,21 +93,36 @@ def document_list(request, project_name: str):
 @login_required
 @require_POST
 def documents_bulk(request, project_name: str):
-    form = BulkForm(request.POST)
-    action = Action.MANAGE if request.POST.get("action") == "delete" else Action.ASSIGN_DATASET
+    managing = request.POST.get("action") in ("delete", "assign_members", "unassign")
+    action = Action.MANAGE if managing else Action.ASSIGN_DATASET
     project = project_selectors.project_get(user=request.user, name=project_name, action=action)
+    form = BulkForm(request.POST, members=selectors_team.assignable_members(project=project))
     back_url = _list_url(project.name, request.POST, keep_page=True)
     if not form.is_valid():
         for error in form.non_field_errors() or [e for errors in form.errors.values() for e in errors]:
             messages.error(request, error)
         return redirect(back_url)
-    documents = _chosen_documents(project, form, request.POST)
+    documents = _chosen_documents(project, form, request.POST, request.user)
     if form.cleaned_data["action"] == "assign":
         dataset = form.dataset_value()
         count = document_services.documents_assign_dataset_matching(
             project=project, user=request.user, documents=documents, dataset=dataset
         )
         messages.success(request, f"{count} document{'s' if count != 1 else ''} assigned to {dataset or 'unassigned'}.")
+        return redirect(back_url)
+    if form.cleaned_data["action"] == "assign_members":
+        usernames = form.cleaned_data["assignees"]
+        added = assignment_services.documents_assign(
+            project=project, user=request.user, documents=documents, usernames=usernames
+        )
+        independently = " (each labels independently)" if len(usernames) > 1 else ""
+        messages.success(
+            request, f"{added} assignment{'s' if added != 1 else ''} added for {', '.join(usernames)}{independently}."
+        )
+        return redirect(back_url)
+    if form.cleaned_data["action"] == "unassign":
+        removed = assignment_services.documents_unassign(project=project, user=request.user, documents=documents)
+        messages.success(request, f"{removed} assignment{'s' if removed != 1 else ''} removed.")
         return redirect(back_url)
     if not form.cleaned_data.get("confirm"):
         return _delete_confirmation(request, project, documents, back_url)
@@ -103,10 +131,13 @@ def documents_bulk(request, project_name: str):
     return redirect(_list_url(project.name, request.POST, keep_page=False))
 
 
-def _chosen_documents(project, form: BulkForm, post: QueryDict):
+def _chosen_documents(project, form: BulkForm, post: QueryDict, request_user=None):
     """The documents a bulk action applies to: those ticked, or all that match the list's filter."""
     if form.cleaned_data.get("scope") == "filter":
-        filters = DocumentFilterForm(post, entity_types=selectors.entity_type_list(project=project))
+        members = selectors_team.assignable_members(project=project)
+        filters = DocumentFilterForm(
+            post, entity_types=selectors.entity_type_list(project=project), user=request_user, members=members
+        )
         return selectors.document_list(project=project, **filters.selector_filters())
     return selectors.document_list(project=project).filter(pk__in=form.cleaned_data["ids"])
 
@@ -136,7 +167,7 @@ def _list_url(project_name: str, data: QueryDict, *, keep_page: bool) -> str:
 
 def _repost_fields(post: QueryDict) -> list[tuple[str, str]]:
     """The bulk form's fields, to post again from the confirmation page."""
-    keys = ("action", "scope", "page", *DocumentFilterForm.keys())
+    keys = ("action", "scope", "page", *DocumentFilterForm.keys())  # delete only: assignees are not reposted
     fields = [(key, post[key]) for key in keys if post.get(key)]
     fields += [("ids", value) for value in post.getlist("ids") if value.isdigit()]
     return fields

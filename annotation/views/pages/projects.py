@@ -7,12 +7,12 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from annotation import selectors
+from annotation import selectors, selectors_team
 from annotation.forms import MemberForm, ProjectCreateForm, ProjectDeleteForm, ProjectSettingsForm, attach_error
 from annotation.services.sample import sample_project_create
 from projects import selectors as project_selectors
 from projects.models import Role
-from projects.permissions import Action
+from projects.permissions import Action, require_project_create
 from projects.services import projects as project_services
 from projects.views import form_data, render_project
 from studio.exceptions import ApplicationError, NotFound
@@ -27,6 +27,7 @@ def project_list(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def project_create(request):
+    require_project_create(request.user)
     form = ProjectCreateForm(*form_data(request))
     if request.method == "POST" and form.is_valid():
         try:
@@ -44,6 +45,7 @@ def project_create(request):
 @login_required
 @require_POST
 def sample_load(request):
+    require_project_create(request.user)
     project = sample_project_create(user=request.user)
     messages.success(
         request,
@@ -63,6 +65,7 @@ def project_overview(request, project_name: str):
         active="overview",
         distribution=selectors.dataset_distribution(project=project),
         activities=project_selectors.activity_list(project=project, limit=12),
+        progress=selectors_team.annotator_progress(project=project),
     )
 
 

@@ -18,6 +18,7 @@ from django.db import connections
 
 from modeling.management.supervisor import Child, GaveUp, Supervisor
 from modeling.services.loop.jobs import loop_jobs_fail_stale
+from modeling.services.runtime.jobs import analyze_jobs_recover
 from modeling.services.training.sweeps import training_jobs_fail_stale
 
 # A Unix socket's path must fit in sun_path (108 bytes with its terminating NUL on Linux).
@@ -70,11 +71,17 @@ class Command(BaseCommand):
     def _fail_stale_jobs(self) -> None:
         failed = training_jobs_fail_stale()
         loop_failed = loop_jobs_fail_stale()
+        analyze_requeued, analyze_failed = analyze_jobs_recover()
         connections.close_all()  # the supervisor holds no database connection while it waits
         if failed:
             self.stdout.write(f"Marked {failed} training job(s) failed: the worker stopped while they ran.")
         if loop_failed:
             self.stdout.write(f"Marked {loop_failed} background job(s) failed: the worker stopped while they ran.")
+        if analyze_requeued or analyze_failed:
+            self.stdout.write(
+                f"Runtime jobs whose web process stopped: {analyze_requeued} handed to the worker to run again, "
+                f"{analyze_failed} marked failed."
+            )
 
 
 def _control_socket_options(data_dir: Path) -> list[str]:

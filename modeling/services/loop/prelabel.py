@@ -14,9 +14,12 @@ from modeling.models import LoopJob, TrainedModel
 from modeling.services.loop.jobs import LoopProgress
 from modeling.services.loop.suggestions import SuggestionSource, documents_suggest
 from projects.models import Project
+from studio import limits
 from studio.exceptions import InvalidInput
 
-BATCH_DOCUMENTS = 8  # documents per prediction call; progress and cancel are checked between batches
+# Documents per prediction call, the serving path's batch (one analyze-text request's documents); progress and cancel
+# are checked between calls.
+BATCH_DOCUMENTS = limits.RUNTIME_DOCUMENTS_MAX
 
 
 def check_params(*, project: Project, params: dict[str, Any], trained_model: TrainedModel | None) -> dict[str, Any]:

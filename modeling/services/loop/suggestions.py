@@ -13,6 +13,7 @@ once per process and kept, so the labeling view's suggestions for a document tak
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -84,44 +85,58 @@ class StoreOutcome:
     too_long: int = 0
 
 
-def _suggestions_replace(*, document: Document, source: SuggestionSource, spans: list[PredictedSpan]) -> StoreOutcome:
-    """The document's open suggestions become `spans`, less those over labels, in categories the schema lacks, or
-    rejected before. Call inside a transaction that holds the document's row."""
-    types = {name.casefold(): name for name in document.project.entity_types.values_list("name", flat=True)}
-    labels = list(Label.objects.filter(document=document).values_list("start", "end"))
-    rejected = set(
-        Suggestion.objects.filter(document=document, status=SuggestionStatus.REJECTED).values_list(
-            "start", "end", "category"
-        )
-    )
-    Suggestion.objects.filter(document=document, status=SuggestionStatus.OPEN).delete()
-    outcome = StoreOutcome(suggestions=[])
+def _suggestions_replace(
+    *, documents: Sequence[Document], source: SuggestionSource, predictions: Sequence[list[PredictedSpan]]
+) -> list[StoreOutcome]:
+    """Each document's open suggestions become its predicted spans, less those over labels, in categories the
+    schema lacks, or rejected before. Call inside a transaction that holds the documents' rows (of one project).
+    A handful of queries for the whole batch, whatever its size: pre-labeling stores at the model's pace."""
+    if not documents:
+        return []
+    project = documents[0].project
+    types = {name.casefold(): name for name in project.entity_types.values_list("name", flat=True)}
+    ids = [document.pk for document in documents]
+    labels: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for document_id, start, end in Label.objects.filter(document_id__in=ids).values_list("document_id", "start", "end"):
+        labels[document_id].append((start, end))
+    rejected: dict[int, set[tuple[int, int, str]]] = defaultdict(set)
+    for document_id, *span in Suggestion.objects.filter(
+        document_id__in=ids, status=SuggestionStatus.REJECTED
+    ).values_list("document_id", "start", "end", "category"):
+        rejected[document_id].add(tuple(span))
+    Suggestion.objects.filter(document_id__in=ids, status=SuggestionStatus.OPEN).delete()
     model = source.trained_model
-    for start, end, category, confidence in spans:
-        name = types.get(category.casefold())
-        if name is None:
-            outcome.unknown_categories[category] = outcome.unknown_categories.get(category, 0) + 1
-        elif end - start > limits.LABEL_MAX_CHARS:
-            outcome.too_long += 1
-        elif any(s < end and start < e for s, e in labels):
-            outcome.over_labels += 1
-        elif (start, end, name) in rejected:
-            outcome.rejected_before += 1
-        else:
-            outcome.suggestions.append(
-                Suggestion(
-                    document=document,
-                    start=start,
-                    end=end,
-                    category=name,
-                    confidence=round(min(1.0, max(0.0, float(confidence))), 4),
-                    source=source.description,
-                    model_id=model.model_id,
-                    trained_model=model,
+    outcomes = []
+    for document, spans in zip(documents, predictions, strict=True):
+        outcome = StoreOutcome(suggestions=[])
+        covered, refused = labels.get(document.pk, ()), rejected.get(document.pk, set())
+        for start, end, category, confidence in spans:
+            name = types.get(category.casefold())
+            if name is None:
+                outcome.unknown_categories[category] = outcome.unknown_categories.get(category, 0) + 1
+            elif end - start > limits.LABEL_MAX_CHARS:
+                outcome.too_long += 1
+            elif any(s < end and start < e for s, e in covered):
+                outcome.over_labels += 1
+            elif (start, end, name) in refused:
+                outcome.rejected_before += 1
+            else:
+                outcome.suggestions.append(
+                    Suggestion(
+                        document=document,
+                        start=start,
+                        end=end,
+                        category=name,
+                        confidence=round(min(1.0, max(0.0, float(confidence))), 4),
+                        source=source.description,
+                        model_id=model.model_id,
+                        trained_model=model,
+                    )
                 )
-            )
-    outcome.suggestions = Suggestion.objects.bulk_create(outcome.suggestions)
-    return outcome
+        outcomes.append(outcome)
+    # One insert for the batch; the instances get their ids (SQLite and PostgreSQL return them).
+    Suggestion.objects.bulk_create([suggestion for outcome in outcomes for suggestion in outcome.suggestions])
+    return outcomes
 
 
 def document_suggest(*, user, document: Document, source: SuggestionSource) -> StoreOutcome:
@@ -130,18 +145,18 @@ def document_suggest(*, user, document: Document, source: SuggestionSource) -> S
     spans = predict(source, [document.text])[0]  # outside the transaction: it takes the model's time
     with transaction.atomic():
         locked = Document.objects.select_for_update().select_related("project").get(pk=document.pk)
-        return _suggestions_replace(document=locked, source=source, spans=spans)
+        return _suggestions_replace(documents=[locked], source=source, predictions=[spans])[0]
 
 
 def documents_suggest(*, documents: Sequence[Document], source: SuggestionSource) -> list[StoreOutcome]:
-    """Pre-labels a batch of documents (the `prelabel` job's step): one prediction call, one transaction."""
-    predictions = predict(source, [document.text for document in documents])
+    """Pre-labels a batch of documents of one project (the `prelabel` job's step): one prediction call, one
+    transaction; a document deleted meanwhile is left out."""
+    predictions = dict(zip((d.pk for d in documents), predict(source, [d.text for d in documents]), strict=True))
     with transaction.atomic():
-        outcomes = []
-        for document, spans in zip(documents, predictions, strict=True):
-            locked = Document.objects.select_for_update().select_related("project").get(pk=document.pk)
-            outcomes.append(_suggestions_replace(document=locked, source=source, spans=spans))
-        return outcomes
+        locked = list(
+            Document.objects.select_for_update().select_related("project").filter(pk__in=predictions).order_by("pk")
+        )
+        return _suggestions_replace(documents=locked, source=source, predictions=[predictions[d.pk] for d in locked])
 
 
 def _open(suggestion: Suggestion) -> Suggestion:

@@ -16,13 +16,21 @@ from modeling.models import LoopJob, TrainedModel, UncertaintyScore
 from modeling.services.loop.jobs import LoopProgress
 from modeling.services.models import model_file
 from projects.models import Project
+from studio import limits
 from studio.exceptions import InvalidInput
 
 # Which measure ranks documents when the user does not choose: measured on wikigold by bench/loop_bench.py
 # ("uncertainty" section; the README has the figures).
 DEFAULT_MEASURE = "margin"
 MEASURES = ("margin", "entropy")
-BATCH_DOCUMENTS = 4  # documents between progress reports and cancel checks
+# What each measure ranks by, as the documents list's choice says it (`modeling.ml.uncertainty` defines them).
+MEASURE_TITLES = {
+    "margin": "Smallest margin between a token's two likeliest types",
+    "entropy": "Mean entropy of the tokens' types",
+}
+# Documents per scoring call, the serving path's batch (one analyze-text request's documents): sentences of several
+# documents share mini-batches, as in `serving.predict`. Progress and cancel are checked between calls.
+BATCH_DOCUMENTS = limits.RUNTIME_DOCUMENTS_MAX
 
 
 def _unlabeled(project: Project):

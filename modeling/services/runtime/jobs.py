@@ -1,12 +1,19 @@
 """Analyze-text jobs (Azure's asynchronous runtime) and the synchronous analysis, on typed documents and tasks.
 
 Tiny jobs run inside the request that submits them, so their results are ready at the SDK's first poll;
-the others run on a background thread of the serving process, so no request thread waits on them and, as on
-Azure, a caller can cancel them. A job runs its custom entity recognition tasks in order, recording each one as it
-ends; a task of a kind the studio does not run (key phrases, classification, ...) is failed when the job is
+the others run on a background thread of the serving process (`background`), so no request thread waits on them
+and, as on Azure, a caller can cancel them. A job runs its custom entity recognition tasks in order, recording each
+one as it ends; a task of a kind the studio does not run (key phrases, classification, ...) is failed when the job is
 submitted, with an error saying so, and the job ends as Azure's do (`job_status_from`). A cancel stops a job before
 its next task and cancels every task not done; cancelling a job that has ended is an error, as on Azure. Expired
-and stale jobs are swept by `analyze_jobs_expire` and `analyze_jobs_fail_stale` on a schedule, never by a read.
+jobs are swept by `analyze_jobs_expire` on a schedule, never by a read.
+
+A process that dies (kill -9, out of memory, a host gone) loses the jobs on its thread, but not their records: the
+process holding a job writes its heartbeat every 5 s, and the sweep (`analyze_jobs_recover`, every minute on
+django-q2's schedule, and when `runstudio` starts) hands a job silent for `ORPHANED_AFTER` to the django-q2 worker,
+which runs it again (the tasks done keep their results), or fails it if a process already died running it
+(`RUN_ATTEMPTS_MAX`): so no job stays `notStarted` or `running` past `RECOVERY_BOUND` of its process's death while
+the worker is free.
 
 What an `AnalyzeJob` stores is domain data; Azure's shape is built only when answering (`modeling/apis/runtime/`):
 - `documents`: `[{"id", "text", "language", "problem"?}]`; a document that cannot be analyzed (empty, too long) is
@@ -21,17 +28,17 @@ What an `AnalyzeJob` stores is domain data; Azure's shape is built only when ans
 from __future__ import annotations
 
 import logging
-import threading
 import uuid
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db import close_old_connections, transaction
+from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 from modeling.models import AnalyzeJob
+from modeling.services.runtime import admission, background
 from modeling.services.runtime.prediction import (
     INVALID_DOCUMENT,
     Analysis,
@@ -53,16 +60,20 @@ logger = logging.getLogger(__name__)
 # milliseconds: the SDK's first poll finds them done. Larger ones run in the background, where a caller can still
 # cancel them, as on Azure (where every job does).
 INLINE_MAX_CHARACTERS = 2_000
-# A background job not updated for this long lost its process (restart, crash).
-STALE_AFTER = timedelta(minutes=10)
+# A job that has not ended and whose heartbeat (`background.HEARTBEAT`, 5 s) is this old lost its process.
+ORPHANED_AFTER = timedelta(seconds=30)
+# Claims of one job: a job whose process died while running it is run once more, then failed (what it analyzes may
+# be what killed the process).
+RUN_ATTEMPTS_MAX = 2
+# Silence, plus the sweep's period (a minute), plus its run: a dead process's job is run again or failed within this
+# (when the worker is not busy with a training; README, "Runtime API").
+SWEEP_PERIOD = timedelta(minutes=1)
+RECOVERY_BOUND = ORPHANED_AFTER + SWEEP_PERIOD + timedelta(seconds=15)
 # Some tasks succeeded and some failed (Azure's job status; the other job kinds never reach it).
 PARTIALLY_COMPLETED = "partiallyCompleted"
 DISPLAY_NAME_MAX = 200
 # The states of a job or task that has not ended: only these can be cancelled.
 UNFINISHED = (JobStatus.NOT_STARTED, JobStatus.RUNNING)
-
-_executor: ThreadPoolExecutor | None = None
-_executor_lock = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -143,9 +154,24 @@ def analyze_job_submit(
     for task in tasks:
         if isinstance(task, RuntimeTask):
             runtime_deployment_get(user=user, project_name=task.project_name, deployment_name=task.deployment_name)
+    inline = batch_characters([d.text for d in documents]) <= INLINE_MAX_CHARACTERS and admission.has_free_turn()
+    if inline:
+        job = _job_create(user=user, documents=documents, tasks=tasks, display_name=display_name)
+        analyze_job_run(job_pk=job.pk)
+        job.refresh_from_db()
+        return job
+    with background.place():  # 429 when this process's queue is full
+        job = _job_create(user=user, documents=documents, tasks=tasks, display_name=display_name)
+        transaction.on_commit(lambda: background.submit(job.pk, _run))
+    return job
+
+
+def _job_create(
+    *, user, documents: list[RuntimeDocument], tasks: list[RuntimeTask | UnsupportedTask], display_name: str
+) -> AnalyzeJob:
     now = timezone.now()
     unsupported = [(i, task) for i, task in enumerate(tasks) if isinstance(task, UnsupportedTask)]
-    job = AnalyzeJob.objects.create(
+    return AnalyzeJob.objects.create(
         job_id=str(uuid.uuid4()),
         user=user,
         display_name=display_name[:DISPLAY_NAME_MAX],
@@ -153,66 +179,53 @@ def analyze_job_submit(
         tasks=[_task_json(task, now) for task in tasks],
         errors=[_error_json(unsupported_task_error(task, i)) for i, task in unsupported],
         expires_at=now + limits.RUNTIME_JOB_LIFETIME,
+        heartbeat_at=now,
     )
-    if batch_characters([d.text for d in documents]) <= INLINE_MAX_CHARACTERS:
-        analyze_job_run(job_pk=job.pk)
-        job.refresh_from_db()
-    else:
-        transaction.on_commit(lambda: _background().submit(_run_in_background, job.pk))
-    return job
 
 
-def _background() -> ThreadPoolExecutor:
-    global _executor
-    with _executor_lock:
-        if _executor is None:
-            _executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="runtime")
-        return _executor
+def _run(job_pk: int) -> None:
+    analyze_job_run(job_pk=job_pk)
 
 
 def analyze_jobs_drain(*, timeout: float = 60) -> None:
-    """Returns once the background thread has ended the jobs queued so far (it runs them in order, one at a time):
-    for tests, whose database goes away after them, and a process about to stop."""
-    _background().submit(lambda: None).result(timeout=timeout)
-
-
-def _run_in_background(job_pk: int) -> None:
-    try:
-        analyze_job_run(job_pk=job_pk)
-    except Exception:
-        logger.exception("Runtime job %s failed", job_pk)
-    finally:
-        close_old_connections()
+    """Returns once this process's background thread has ended the jobs queued so far (it runs them in order, one
+    at a time): for tests, whose database goes away after them, and a process about to stop."""
+    background.drain(timeout=timeout)
 
 
 def analyze_job_run(*, job_pk: int) -> None:
     """Claims a not-started job and runs its tasks in order, recording each one as it ends, so a cancel keeps what
-    is done; a cancel stops it before its next task."""
+    is done; a cancel stops it before its next task. Runs on a web process's background thread, inline for tiny
+    jobs, or in the django-q2 worker for a job the sweep recovered; this process holds it (its heartbeat) meanwhile."""
     claimed = AnalyzeJob.objects.filter(pk=job_pk, status=JobStatus.NOT_STARTED).update(
-        status=JobStatus.RUNNING, updated_at=timezone.now()
+        status=JobStatus.RUNNING, updated_at=timezone.now(), heartbeat_at=timezone.now(), attempts=F("attempts") + 1
     )
     if not claimed:
-        return
-    job = AnalyzeJob.objects.get(pk=job_pk)
-    documents = job_documents(job)
-    for index, item in enumerate(job_tasks(job)):
-        if not isinstance(item.task, RuntimeTask) or item.status != JobStatus.NOT_STARTED:
-            continue  # failed when submitted: a kind the studio does not run
-        results, error = _task_run(user=job.user, task=item.task, index=index, documents=documents)
-        if not _task_record(job_pk=job_pk, index=index, results=results, error=error):
-            return  # cancelled (or expired) meanwhile
-    _job_finish(job_pk=job_pk)
+        return  # cancelled, or another copy of a recovered job claimed it first
+    background.hold(job_pk)
+    try:
+        job = AnalyzeJob.objects.get(pk=job_pk)
+        documents = job_documents(job)
+        for index, item in enumerate(job_tasks(job)):
+            if not isinstance(item.task, RuntimeTask) or item.status != JobStatus.NOT_STARTED:
+                continue  # failed when submitted (a kind the studio does not run), or done before a restart
+            results, error = _task_run(user=job.user, task=item.task, index=index, documents=documents)
+            if not _task_record(job_pk=job_pk, index=index, results=results, error=error):
+                return  # cancelled (or expired) meanwhile
+        _job_finish(job_pk=job_pk)
+    finally:
+        background.release(job_pk)
 
 
 def _task_run(
     *, user, task: RuntimeTask, index: int, documents: list[RuntimeDocument]
 ) -> tuple[dict[str, Any] | None, JobError | None]:
-    """One task's stored results, or why it failed."""
+    """One task's stored results, or why it failed. A job's analysis waits for its turn (it was accepted already)."""
     try:
         deployment = runtime_deployment_get(
             user=user, project_name=task.project_name, deployment_name=task.deployment_name
         )
-        return _analysis_json(documents_analyze(deployment=deployment, documents=documents)), None
+        return _analysis_json(documents_analyze(deployment=deployment, documents=documents, wait=True)), None
     except ApplicationError as error:
         return None, JobError(error.message, error.code, error.innererror_code, index)
     except Exception as error:
@@ -272,19 +285,49 @@ def analyze_jobs_expire() -> int:
     return count
 
 
-def analyze_jobs_fail_stale() -> int:
-    """Fails running jobs whose process stopped updating them, and their tasks not done (scheduled); returns how
-    many."""
-    cutoff = timezone.now() - STALE_AFTER
-    stale = AnalyzeJob.objects.filter(status=JobStatus.RUNNING, updated_at__lt=cutoff).values_list("pk", flat=True)
-    return sum(_job_fail_stale(job_pk=pk, cutoff=cutoff) for pk in list(stale))
+def analyze_jobs_recover() -> tuple[int, int]:
+    """Jobs whose process died (no heartbeat for `ORPHANED_AFTER`): each goes to the django-q2 worker to run again,
+    or is failed with its tasks not done when a process already died running it `RUN_ATTEMPTS_MAX` times.
+    Scheduled (the sweep) and run when `runstudio` starts; returns (run again, failed). A queue that cannot be
+    reached leaves a job for the next sweep."""
+    cutoff = timezone.now() - ORPHANED_AFTER
+    silent = Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, updated_at__lt=cutoff)  # jobs from before 0009
+    orphans = list(AnalyzeJob.objects.filter(silent, status__in=UNFINISHED).values_list("pk", flat=True))
+    requeued = failed = 0
+    for pk in orphans:
+        outcome = _job_recover(job_pk=pk, cutoff=cutoff)
+        requeued += outcome == "requeued"
+        failed += outcome == "failed"
+    return requeued, failed
 
 
 @transaction.atomic
-def _job_fail_stale(*, job_pk: int, cutoff: datetime) -> bool:
-    job = AnalyzeJob.objects.select_for_update().filter(pk=job_pk, status=JobStatus.RUNNING).first()
-    if job is None or job.updated_at >= cutoff:
-        return False
+def _job_recover(*, job_pk: int, cutoff: datetime) -> str | None:
+    job = AnalyzeJob.objects.select_for_update().filter(pk=job_pk, status__in=UNFINISHED).first()
+    if job is None or (job.heartbeat_at or job.updated_at) >= cutoff:
+        return None
+    if job.attempts < RUN_ATTEMPTS_MAX:
+        # notStarted again (the tasks done keep their results and are not run again); its heartbeat restarts the
+        # clock, so the next sweep hands it over once more only if no worker took it meanwhile.
+        job.status = JobStatus.NOT_STARTED
+        job.heartbeat_at = timezone.now()
+        job.save(update_fields=["status", "heartbeat_at", "updated_at"])
+        transaction.on_commit(lambda: _enqueue(job_pk))
+        return "requeued"
+    _job_fail(job)
+    return "failed"
+
+
+def _enqueue(job_pk: int) -> None:
+    from django_q.tasks import async_task
+
+    try:
+        async_task("modeling.tasks.run_analyze_job", job_pk, task_name=f"analyze-text job {job_pk}")
+    except Exception:  # the queue is down: the job stays silent and the next sweep tries again
+        logger.warning("Could not hand runtime job %s to the queue", job_pk, exc_info=True)
+
+
+def _job_fail(job: AnalyzeJob) -> None:
     now = timezone.now()
     for stored in job.tasks:
         if stored["status"] in UNFINISHED:
@@ -293,7 +336,6 @@ def _job_fail_stale(*, job_pk: int, cutoff: datetime) -> bool:
     job.status = JobStatus.FAILED
     job.errors = [*job.errors, _error_json(STALE_ERROR)]
     job.save(update_fields=["status", "tasks", "errors", "updated_at"])
-    return True
 
 
 # --- What a job stores, both ways (the module docstring describes the shape).

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from modeling import selectors, serving
 from modeling.models import Deployment
 from modeling.services.models import model_file
+from modeling.services.runtime.admission import analysis_turn
 from projects import selectors as project_selectors
 from projects.languages import LANGUAGES, is_supported_language
 from studio import limits
@@ -111,9 +112,10 @@ def runtime_deployment_get(*, user, project_name: str, deployment_name: str) -> 
     return selectors.deployment_get(project=project, name=deployment_name)
 
 
-def deployment_predict(*, deployment: Deployment, texts: list[str]) -> list[list[Entity]]:
+def deployment_predict(*, deployment: Deployment, texts: list[str], wait: bool = False) -> list[list[Entity]]:
     """Entities per text from the deployment's current model; every text must be analyzable (see
-    `document_problem`), otherwise `InvalidInput` says why."""
+    `document_problem`), otherwise `InvalidInput` says why. The prediction takes one of this process's analysis
+    turns (`admission`): a call that cannot get one in time is refused (429) unless it `wait`s (a background job)."""
     for text in texts:
         problem = document_problem(text)
         if problem:
@@ -121,15 +123,16 @@ def deployment_predict(*, deployment: Deployment, texts: list[str]) -> list[list
     if not texts:
         return []
     model = deployment.trained_model
-    predictions = serving.predict(model, texts, file=model_file(model))
+    with analysis_turn(wait=wait):
+        predictions = serving.predict(model, texts, file=model_file(model))
     return [
         [Entity(start, end, category, round(float(confidence), 2)) for start, end, category, confidence in spans]
         for spans in predictions
     ]
 
 
-def documents_analyze(*, deployment: Deployment, documents: list[RuntimeDocument]) -> Analysis:
-    """Predicts every analyzable document; the others become `DocumentError`s."""
+def documents_analyze(*, deployment: Deployment, documents: list[RuntimeDocument], wait: bool = False) -> Analysis:
+    """Predicts every analyzable document; the others become `DocumentError`s. `wait`: see `deployment_predict`."""
     valid, errors = [], []
     project_language = deployment.project.language
     for document in documents:
@@ -141,7 +144,7 @@ def documents_analyze(*, deployment: Deployment, documents: list[RuntimeDocument
             errors.append(DocumentError(document.id, unsupported, UNSUPPORTED_LANGUAGE))
         else:
             valid.append(document)
-    predictions = deployment_predict(deployment=deployment, texts=[d.text for d in valid])
+    predictions = deployment_predict(deployment=deployment, texts=[d.text for d in valid], wait=wait)
     return Analysis(
         documents=[DocumentEntities(d.id, entities) for d, entities in zip(valid, predictions, strict=True)],
         errors=errors,

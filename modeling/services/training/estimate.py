@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Sum
 from django.db.models.functions import Length, Substr
 
+from annotation import selectors_team
 from annotation.models import Dataset
 from annotation.splits import split_counts
 from modeling import config as configs
@@ -137,9 +138,8 @@ def speed_of(config: configs.TrainingConfig) -> Speed:
 
 def document_counts(*, project: Project) -> DocumentCounts:
     """Documents per side by one aggregate, tokens as their characters times the sample's tokens per character."""
-    rows = (
-        project.documents.order_by().values("dataset").annotate(documents=Count("pk"), characters=Sum(Length("text")))
-    )
+    documents = selectors_team.training_documents(project=project)  # only reviewed ones, if review is required
+    rows = documents.order_by().values("dataset").annotate(documents=Count("pk"), characters=Sum(Length("text")))
     documents = {Dataset.TRAIN: 0, Dataset.UNASSIGNED: 0, Dataset.TEST: 0}
     characters = dict.fromkeys(documents, 0)
     for row in rows:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from annotation import selectors_team
 from annotation.formats import DocumentData, ProjectData
 from annotation.models import Dataset
 from annotation.services.splits import split_assignments
@@ -56,6 +57,19 @@ def training_split(*, project: Project, data: ProjectData, evaluation: Evaluatio
     )
 
 
+def _leave_out_unreviewed(project: Project, split: Split) -> int:
+    """When the project requires review, moves the documents not reviewed from Train and Test to the ignored;
+    returns how many moved."""
+    if not project.require_review:
+        return 0
+    reviewed = set(selectors_team.training_documents(project=project).values_list("location", flat=True))
+    left_out = [d for d in split.train + split.test if d.location not in reviewed]
+    split.train = [d for d in split.train if d.location in reviewed]
+    split.test = [d for d in split.test if d.location in reviewed]
+    split.ignored = split.ignored + left_out
+    return len(left_out)
+
+
 def job_split(job: TrainingJob, data: ProjectData) -> tuple[Split, list[dict]]:
     """The documents of `data` (the project now) that `job` trains and tests on, and warnings about the split."""
     split = training_split(
@@ -64,6 +78,7 @@ def job_split(job: TrainingJob, data: ProjectData) -> tuple[Split, list[dict]]:
         evaluation=EvaluationOptions.from_stored(job.evaluation_options),
         seed=job.split_seed,
     )
+    unreviewed = _leave_out_unreviewed(job.project, split)
     if not split.test:
         raise InvalidInput("The split left no documents to test on; add documents or assign some to Test.")
     manual = EvaluationOptions.from_stored(job.evaluation_options).kind == MANUAL
@@ -72,6 +87,14 @@ def job_split(job: TrainingJob, data: ProjectData) -> tuple[Split, list[dict]]:
             raise InvalidInput(NO_TRAIN_DOCUMENTS)
         raise InvalidInput("The split left no documents to train on; add documents or lower the Test share.")
     warnings = []
+    if unreviewed:
+        warnings.append(
+            {
+                "code": "UnreviewedDocumentsLeftOut",
+                "message": f"{unreviewed} documents not reviewed were left out: the project trains only on reviewed "
+                "documents (its settings).",
+            }
+        )
     if split.ignored:
         left_out = (
             "unassigned documents were not used (a manual split trains on Train and tests on Test)"

@@ -8,6 +8,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from annotation import selectors_team
 from annotation.models import Dataset, Label
 from annotation.splits import DEFAULT_SEED, split_counts
 from modeling import config as configs
@@ -75,14 +76,19 @@ def _job_create(
             f"job {active.job_id}); wait for it or cancel it.",
             innererror_code="Conflict",
         )
-    labels = Label.objects.filter(document__project=project)
+    labels = Label.objects.filter(document__in=selectors_team.training_documents(project=project))
     if not labels.exists():
+        if project.require_review:
+            raise InvalidInput(
+                "The project trains only on reviewed documents and no reviewed document has labels; review some "
+                "(or turn the requirement off in the project's settings)."
+            )
         raise InvalidInput("The project has no labels; label some entities before training.")
     labeled_documents = labels.values("document").distinct().count()
     if labeled_documents < limits.TRAINING_DOCUMENTS_MIN:
         raise InvalidInput(
             f"Training needs at least {limits.TRAINING_DOCUMENTS_MIN} labeled documents; "
-            f"the project has {labeled_documents}."
+            f"the project has {labeled_documents}{' reviewed' if project.require_review else ''}."
         )
     _check_split(project, evaluation)
     existing = list(selectors.trained_model_list(project=project).values_list("label", flat=True))

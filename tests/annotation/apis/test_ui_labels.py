@@ -94,6 +94,7 @@ def test_create_update_delete_one_label(owner, project, types):
         "entityTypeId": types["Borrower"],
         "start": 6,
         "end": 11,
+        "version": 1,
         "createdBy": "owner",
         "updatedBy": "owner",
     }

@@ -172,3 +172,49 @@ def test_the_list_sorts_by_uncertainty_and_next_follows_it(team):
     assert annotation_selectors.document_neighbors(
         project=team.project, document=document, **{**filters, "labeled": False}
     ) == (None, first)
+
+
+def help_dialog(html: str) -> str:
+    return re.search(r'<dialog id="editor-help".*?</dialog>', html, re.S)[0]
+
+
+def test_the_help_dialog_lists_the_suggestion_keys_where_the_bar_is(team):
+    document = ids(team, 0)[0]
+    url = f"/projects/loans/documents/{document}/label/"
+    assert "suggestion" not in help_dialog(team.client("annotator").get(url).content.decode())  # no model yet
+    trained_model_files(team.project)
+    dialog = help_dialog(team.client("annotator").get(url).content.decode())
+    for keys, does in (
+        ("<kbd>;</kbd> / <kbd>:</kbd>", "next / previous suggestion"),
+        ("<kbd>=</kbd> or <kbd>+</kbd>", "accept the suggestion"),
+        ("<kbd>-</kbd>", "reject the suggestion"),
+    ):
+        assert f"<tr><td>{keys}</td><td>{does}</td></tr>" in dialog
+    assert dialog.index("next / previous suggestion") < dialog.index("this help")
+    assert "suggestion" not in help_dialog(team.client("viewer").get(url).content.decode())  # may not label
+
+
+def test_the_uncertainty_measure_is_chosen_in_the_panel_and_the_api_margin_by_default(team, fake_predict):
+    trained_model_files(team.project)
+    client = team.client("annotator")
+    page = client.get("/projects/loans/documents/").content.decode()
+    choice = re.search(r'<select id="loop-measure".*?</select>', page, re.S)[0]
+    assert re.findall(r'<option value="(\w+)"', choice) == ["margin", "entropy"]
+    assert re.search(r'<option value="margin"[^>]*selected>margin \(default\)', choice)
+    assert "selected" not in choice.split('value="entropy"')[1]
+
+    url = "/api/projects/loans/loop-jobs"
+
+    def start(params: dict):
+        body = {"kind": "uncertainty", "modelLabel": "m1", "params": params}
+        return client.post(url, body, content_type="application/json")
+
+    for params, measure in (({"measure": "entropy"}, "entropy"), ({}, "margin"), ({"measure": "margin"}, "margin")):
+        answer = start(params)
+        assert answer.status_code == 202, answer.content
+        job = LoopJob.objects.get(job_id=answer.json()["jobId"])
+        assert job.params["measure"] == measure
+        assert client.post(f"{url}/{job.job_id}/cancel").status_code == 202  # queued: cancelled at once
+    refused = start({"measure": "variance"})
+    assert refused.status_code == 400
+    assert refused.json()["error"]["message"] == "Unknown uncertainty measure 'variance'; choose margin or entropy."

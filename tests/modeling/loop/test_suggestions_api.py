@@ -135,3 +135,17 @@ def test_the_uncertainty_job_scores_the_unlabeled_documents(loans, owner, monkey
     assert set(scored) == {long.location, other.location}  # the labeled ones are not scored
     assert all(score >= 0 for score in scored.values())
     assert job.result["documents"] == 2 and job.result["measure"] == "margin"
+
+    # On request, entropy: the new job's scores replace the margin ones.
+    job = loop_job_start(
+        user=owner,
+        project=project,
+        kind="uncertainty",
+        params={"measure": "entropy"},
+        trained_model=project.trained_models.get(),
+    )
+    loop_job_run(job_pk=job.pk)
+    job.refresh_from_db()
+    assert job.status == JobStatus.SUCCEEDED, job.error
+    assert job.result["measure"] == "entropy" and job.result["documents"] == 2
+    assert sorted(UncertaintyScore.objects.values_list("measure", flat=True)) == ["entropy", "entropy"]

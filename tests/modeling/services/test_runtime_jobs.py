@@ -20,7 +20,7 @@ from modeling.services.runtime import (
     analyze_job_run,
     analyze_job_submit,
     analyze_jobs_expire,
-    analyze_jobs_fail_stale,
+    analyze_jobs_recover,
     deployment_predict,
     documents_analyze,
     job_documents,
@@ -29,7 +29,7 @@ from modeling.services.runtime import (
     job_tasks,
 )
 from modeling.services.runtime import jobs as runtime_jobs
-from modeling.services.runtime.jobs import STALE_AFTER, STALE_ERROR, unsupported_task_error
+from modeling.services.runtime.jobs import ORPHANED_AFTER, RUN_ATTEMPTS_MAX, STALE_ERROR, unsupported_task_error
 from projects.models import JobStatus
 from studio.exceptions import ApplicationError, NotFound
 
@@ -44,11 +44,15 @@ def job_url(job: AnalyzeJob) -> str:
     return f"/language/analyze-text/jobs/{job.job_id}?api-version=2023-04-01"
 
 
-def make_job(user, *, status=JobStatus.RUNNING, updated_ago=timedelta(0), expires_in=timedelta(days=1)) -> AnalyzeJob:
+def make_job(
+    user, *, status=JobStatus.RUNNING, updated_ago=timedelta(0), expires_in=timedelta(days=1), attempts=1
+) -> AnalyzeJob:
+    """A job whose process last wrote (its heartbeat, and the job) `updated_ago`."""
     job = AnalyzeJob.objects.create(
-        job_id=str(uuid.uuid4()), user=user, status=status, expires_at=timezone.now() + expires_in
+        job_id=str(uuid.uuid4()), user=user, status=status, expires_at=timezone.now() + expires_in, attempts=attempts
     )
-    AnalyzeJob.objects.filter(pk=job.pk).update(updated_at=timezone.now() - updated_ago)
+    then = timezone.now() - updated_ago
+    AnalyzeJob.objects.filter(pk=job.pk).update(updated_at=then, heartbeat_at=then)
     job.refresh_from_db()
     return job
 
@@ -94,14 +98,14 @@ def test_an_unknown_deployment_is_refused_before_a_job_is_recorded(runtime_deplo
 
 
 def test_reading_a_stale_job_does_not_change_it(owner):
-    job = make_job(owner, updated_ago=STALE_AFTER + timedelta(minutes=1))
+    job = make_job(owner, updated_ago=ORPHANED_AFTER + timedelta(minutes=1))
     before = AnalyzeJob.objects.values().get(pk=job.pk)
     assert analyze_job_get(user=owner, job_id=job.job_id).status == JobStatus.RUNNING
     assert AnalyzeJob.objects.values().get(pk=job.pk) == before
 
 
 def test_reading_a_stale_job_over_http_does_not_change_it(api, owner):
-    job = make_job(owner, updated_ago=STALE_AFTER + timedelta(minutes=1))
+    job = make_job(owner, updated_ago=ORPHANED_AFTER + timedelta(minutes=1))
     before = AnalyzeJob.objects.values().get(pk=job.pk)
     body = api.get_absolute(job_url(job)).json()
     assert body["status"] == "running" and body["errors"] == []
@@ -118,20 +122,34 @@ def test_others_jobs_and_expired_jobs_are_not_found(owner, make_user):
     assert AnalyzeJob.objects.filter(pk=expired.pk).exists()  # reading does not delete either
 
 
-def test_the_stale_sweep_fails_only_running_jobs_nobody_updated(api, owner):
-    stale = make_job(owner, updated_ago=STALE_AFTER + timedelta(seconds=5))
-    fresh = make_job(owner, updated_ago=STALE_AFTER - timedelta(minutes=1))
-    waiting = make_job(owner, status=JobStatus.NOT_STARTED, updated_ago=STALE_AFTER * 2)
-    done = make_job(owner, status=JobStatus.SUCCEEDED, updated_ago=STALE_AFTER * 2)
-    assert analyze_jobs_fail_stale() == 1
+def test_the_recovery_sweep_fails_only_silent_jobs_a_process_already_died_running(api, owner, queue):
+    stale = make_job(owner, updated_ago=ORPHANED_AFTER + timedelta(seconds=5), attempts=RUN_ATTEMPTS_MAX)
+    fresh = make_job(owner, updated_ago=ORPHANED_AFTER - timedelta(seconds=10), attempts=RUN_ATTEMPTS_MAX)
+    done = make_job(owner, status=JobStatus.SUCCEEDED, updated_ago=ORPHANED_AFTER * 2)
+    assert analyze_jobs_recover() == (0, 1)
     statuses = dict(AnalyzeJob.objects.values_list("pk", "status"))
-    assert statuses == {stale.pk: "failed", fresh.pk: "running", waiting.pk: "notStarted", done.pk: "succeeded"}
+    assert statuses == {stale.pk: "failed", fresh.pk: "running", done.pk: "succeeded"}
     stale.refresh_from_db()
     assert job_errors(stale) == [STALE_ERROR] and stale.updated_at > timezone.now() - timedelta(minutes=1)
     assert api.get_absolute(job_url(stale)).json()["errors"] == [
         {"code": "InternalServerError", "message": "The server running this job stopped; submit it again."}
     ]
-    assert analyze_jobs_fail_stale() == 0
+    assert analyze_jobs_recover() == (0, 0)
+    assert queue.queue_size() == 0
+
+
+def test_the_recovery_sweep_hands_silent_jobs_to_the_worker_queue_once_per_silence(
+    owner, queue, django_capture_on_commit_callbacks
+):
+    waiting = make_job(owner, status=JobStatus.NOT_STARTED, updated_ago=ORPHANED_AFTER * 2, attempts=0)
+    running = make_job(owner, updated_ago=ORPHANED_AFTER * 2, attempts=1)
+    fresh = make_job(owner, status=JobStatus.NOT_STARTED, attempts=0)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert analyze_jobs_recover() == (2, 0)
+    statuses = dict(AnalyzeJob.objects.values_list("pk", "status"))
+    assert statuses == {waiting.pk: "notStarted", running.pk: "notStarted", fresh.pk: "notStarted"}
+    assert queue.queue_size() == 2
+    assert analyze_jobs_recover() == (0, 0)  # handed over: silent again only after ORPHANED_AFTER
 
 
 def test_the_expiry_sweep_deletes_only_expired_jobs(runtime_deployment, owner):
@@ -244,14 +262,14 @@ def test_a_cancel_while_running_keeps_the_tasks_done_and_stops_before_the_next(r
     assert job_errors(job) == []
 
 
-def test_the_stale_sweep_fails_the_tasks_not_done(owner):
-    job = make_job(owner, updated_ago=STALE_AFTER * 2)
+def test_the_recovery_sweep_fails_the_tasks_not_done(owner):
+    job = make_job(owner, updated_ago=ORPHANED_AFTER * 2, attempts=RUN_ATTEMPTS_MAX)
     job.tasks = [
         {"name": n, "projectName": "loans", "deploymentName": "prod", "stringIndexType": "UnicodeCodePoint",
          "status": s, "updatedAt": None}
         for n, s in (("a", "succeeded"), ("b", "notStarted"))
     ]  # fmt: skip
     AnalyzeJob.objects.filter(pk=job.pk).update(tasks=job.tasks)
-    assert analyze_jobs_fail_stale() == 1
+    assert analyze_jobs_recover() == (0, 1)
     job.refresh_from_db()
     assert job.status == "failed" and [t.status for t in job_tasks(job)] == ["succeeded", "failed"]

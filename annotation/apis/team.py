@@ -1,0 +1,68 @@
+"""The team workflow's JSON API (issue 16): review verdicts, adjudication, assignments. Session auth with CSRF
+or an API key; every error leaves as Azure-style JSON through the shared handler, and bad input changes nothing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from annotation import selectors
+from annotation.apis.ui import _body, _document, labels_json
+from annotation.models import Document
+from annotation.services.adjudication import document_adjudicate
+from annotation.services.assignments import documents_assign, documents_unassign
+from annotation.services.reviews import document_review
+from projects import selectors as project_selectors
+from projects.permissions import Action
+from studio.exceptions import InvalidInput
+
+
+def review_json(document: Document) -> dict[str, Any]:
+    return {
+        "id": document.pk,
+        "status": document.review_status,
+        "comment": document.review_comment,
+        "by": document.reviewed_by.username if document.reviewed_by_id else None,
+        "at": document.reviewed_at.isoformat() if document.reviewed_at else None,
+    }
+
+
+class ReviewUiApi(APIView):
+    def post(self, request: Request, project_name: str, document_id: int) -> Response:
+        """`{"status": "reviewed" | "needs_changes", "comment"}`: a reviewer's verdict on the document."""
+        body = _body(request)
+        document = _document(request, project_name, document_id, Action.REVIEW)
+        document = document_review(
+            document=document, user=request.user, status=body.get("status"), comment=body.get("comment", "")
+        )
+        return Response(review_json(document))
+
+
+class AdjudicationUiApi(APIView):
+    def post(self, request: Request, project_name: str, document_id: int) -> Response:
+        """`{"labels": [[start, end, entityTypeId], ...]}`: the document's final labels (code points)."""
+        body = _body(request)
+        document = _document(request, project_name, document_id, Action.REVIEW)
+        count = document_adjudicate(document=document, user=request.user, labels=body.get("labels"))
+        document.refresh_from_db()
+        return Response({"count": count, "labels": labels_json(document, request.user), **review_json(document)})
+
+
+class AssignmentsUiApi(APIView):
+    def post(self, request: Request, project_name: str) -> Response:
+        """`{"documentIds": [...], "usernames": [...]}` assigns; `{"documentIds": [...], "unassign": true}` clears."""
+        body = _body(request)
+        project = project_selectors.project_get(user=request.user, name=project_name, action=Action.MANAGE)
+        ids = body.get("documentIds")
+        if not isinstance(ids, list) or not ids or not all(isinstance(i, int) and not isinstance(i, bool) for i in ids):
+            raise InvalidInput("documentIds must be a non-empty list of document ids.", target="documentIds")
+        documents = selectors.document_list(project=project).filter(pk__in=ids)
+        if body.get("unassign") is True:
+            return Response({"removed": documents_unassign(project=project, user=request.user, documents=documents)})
+        added = documents_assign(
+            project=project, user=request.user, documents=documents, usernames=body.get("usernames")
+        )
+        return Response({"added": added})
