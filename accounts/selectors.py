@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
+from projects import selectors as project_selectors
 from projects.models import ApiKey, Project
 from studio.exceptions import NotFound
 
@@ -25,19 +26,25 @@ def user_get(*, user_id: int):
     return user
 
 
+def _with_scope_seen_by(keys: QuerySet[ApiKey], *, user) -> QuerySet[ApiKey]:
+    """Each key's scope as `user` may see it: `visible_projects` (by name), and `hidden_project_count`, the projects
+    of its scope they cannot see, which are never named to them (a key can reach projects of other owners)."""
+    visible = project_selectors.project_list(user=user)
+    return keys.annotate(
+        hidden_project_count=Count("projects", filter=~Q(projects__in=visible.values("pk")), distinct=True)
+    ).prefetch_related(Prefetch("projects", queryset=visible, to_attr="visible_projects"))
+
+
 def api_key_list(*, user) -> QuerySet[ApiKey]:
     """The user's own keys, newest first, revoked ones too."""
-    return ApiKey.objects.filter(user=user).prefetch_related("projects").order_by("revoked_at", "-created_at")
+    return _with_scope_seen_by(ApiKey.objects.filter(user=user), user=user).order_by("revoked_at", "-created_at")
 
 
-def api_key_list_for_project(*, project: Project) -> QuerySet[ApiKey]:
-    """The keys scoped to the project, whoever made them."""
-    return (
-        ApiKey.objects.filter(projects=project)
-        .select_related("user")
-        .prefetch_related("projects")
-        .order_by("revoked_at", "-created_at")
-    )
+def api_key_list_for_project(*, project: Project, user) -> QuerySet[ApiKey]:
+    """The keys scoped to the project, whoever made them, as `user` (one of its owners) sees them."""
+    # By subquery, not a join: the join would also narrow the scope each key is shown with to this project.
+    keys = ApiKey.objects.filter(pk__in=ApiKey.objects.filter(projects=project).values("pk")).select_related("user")
+    return _with_scope_seen_by(keys, user=user).order_by("revoked_at", "-created_at")
 
 
 def api_key_get(*, keys: QuerySet[ApiKey], key_id: int) -> ApiKey:

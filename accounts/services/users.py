@@ -65,9 +65,12 @@ def user_access_set(*, acting, user, is_admin: bool, may_create_projects: bool, 
 
 
 @transaction.atomic
-def user_password_reset(*, user) -> None:
+def user_password_reset(*, acting, user) -> None:
     """The user's password stops working (their sessions end); they choose a new one through
-    `password_set_path`."""
+    `password_set_path`. Administrators change their own password instead: a reset would end the session that was
+    to show them the link, leaving them with no password and no link."""
+    if user.pk == acting.pk:
+        raise InvalidInput("Change your own password on your Account page; a reset would sign you out for good.")
     user.set_unusable_password()
     user.save(update_fields=["password"])
 

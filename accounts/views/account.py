@@ -5,17 +5,21 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import selectors
 from accounts.forms import ApiKeyForm, attach_error
+from accounts.views.shown_once import redirect_showing_once, take_shown_once
 from projects import selectors as project_selectors
 from projects.services.api_keys import api_key_create, api_key_revoke
 from projects.views import form_data
 from studio.exceptions import ApplicationError
+
+KEYS_PER_PAGE = 50
 
 
 @never_cache  # the page that shows a new key once is never kept
@@ -24,18 +28,18 @@ from studio.exceptions import ApplicationError
 def account(request):
     projects = project_selectors.project_list(user=request.user)
     form = ApiKeyForm(*form_data(request), projects=projects)
-    new_key = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            new_key = api_key_create(user=request.user, name=data["name"], projects=data["projects"], role=data["role"])
+            raw = api_key_create(user=request.user, name=data["name"], projects=data["projects"], role=data["role"])
         except ApplicationError as error:
             attach_error(form, error)
         else:
-            form = ApiKeyForm(projects=projects)
-    status = 400 if form.errors else 201 if new_key else 200
-    context = {"form": form, "keys": selectors.api_key_list(user=request.user), "new_key": new_key}
-    return render(request, "accounts/account.html", context, status=status)
+            return redirect_showing_once(request, page=reverse("account"), new_key=raw)
+    shown = take_shown_once(request, page=reverse("account")) or {}
+    page = Paginator(selectors.api_key_list(user=request.user), KEYS_PER_PAGE).get_page(request.GET.get("page"))
+    context = {"form": form, "keys": page, "page": page, "new_key": shown.get("new_key")}
+    return render(request, "accounts/account.html", context, status=400 if form.errors else 200)
 
 
 @login_required

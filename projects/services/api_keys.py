@@ -1,4 +1,5 @@
-"""API keys: created (shown once, only a hash stored), scoped to projects and a role, revoked."""
+"""API keys: created (shown once, only a hash stored), scoped to projects and a role, taken out of a project,
+revoked."""
 
 from __future__ import annotations
 
@@ -53,4 +54,20 @@ def api_key_revoke(*, key: ApiKey) -> ApiKey:
     if key.revoked_at is None:
         key.revoked_at = timezone.now()
         key.save(update_fields=["revoked_at"])
+    return key
+
+
+@transaction.atomic
+def api_key_project_remove(*, key: ApiKey, project: Project) -> ApiKey:
+    """Takes `project` out of the key's scope, as that project's owners may, without touching its other projects
+    (which they may not manage). A key left without projects is revoked instead, keeping `project` in its scope as
+    the record of what it reached: an empty scope must never read as "everywhere". Check `revoked_at` to tell which.
+    """
+    key = ApiKey.objects.select_for_update().get(pk=key.pk)  # two owners removing the last two projects at once
+    if key.revoked_at is not None:
+        return key
+    others = key.projects.exclude(pk=project.pk)
+    if not key.scoped or not others.exists():
+        return api_key_revoke(key=key)
+    key.projects.remove(project)
     return key

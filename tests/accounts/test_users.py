@@ -36,13 +36,18 @@ def test_only_administrators_see_and_use_the_users_page(make_user):
 def test_an_administrator_creates_a_user_with_a_one_time_set_password_link(make_user):
     admin = signed_in(make_user("root", superuser=True))
     response = admin.post("/users/", {"username": "bea", "may_create_projects": "on"})
-    assert response.status_code == 201
-    page = response.content.decode()
+    assert response.status_code == 303 and response["Location"] == "/users/"  # a reload re-sends no POST
+    shown = admin.get("/users/")
+    assert "no-store" in shown["Cache-Control"]
+    page = shown.content.decode()
     link = _link(page)
     assert "shown only once" in page and link.startswith("http://testserver/set-password/")
+    assert "Set-password link for bea" in page
     bea = get_user_model().objects.get(username="bea")
     assert not bea.has_usable_password() and bea.has_perm("projects.add_project") and not bea.is_superuser
-    assert link not in admin.get("/users/").content.decode()
+    reloaded = admin.get("/users/").content.decode()
+    assert link not in reloaded and 'id="set-password-link"' not in reloaded
+    assert get_user_model().objects.filter(username="bea").count() == 1
 
     visitor = Client()
     form = visitor.get(link, follow=True)
@@ -72,11 +77,36 @@ def test_reset_password_stops_the_old_one_and_shows_a_new_link(make_user):
     member = signed_in(ann)
     assert member.get("/account/").status_code == 200
     response = admin.post(f"/users/{ann.pk}/reset-password/")
-    assert response.status_code == 200 and "Set-password link for ann" in response.content.decode()
+    assert response.status_code == 303 and response["Location"] == "/users/"
+    shown = admin.get("/users/").content.decode()
+    assert "Set-password link for ann" in shown
     assert not Client().login(username="ann", password="pw-secret-123")
     assert member.get("/account/").status_code == 302  # their sessions end with the password
-    link = _link(response.content.decode())
+    link = _link(shown)
     assert "/set-password/" in link
+    reloaded = admin.get("/users/").content.decode()
+    assert link not in reloaded and "Set-password link for ann" not in reloaded
+    assert "This link no longer works" not in Client().get(link, follow=True).content.decode()  # still the one link
+
+
+def test_an_administrator_cannot_reset_their_own_password(make_user):
+    """The reset would end the very session that is to show the link: they change their password instead."""
+    root = make_user("root", superuser=True)
+    admin = signed_in(root)
+    page = admin.get("/users/").content.decode()
+    assert f'action="/users/{root.pk}/reset-password/"' not in page and 'href="/account/password/"' in page
+    refused = admin.post(f"/users/{root.pk}/reset-password/", follow=True)
+    assert "Change your own password on your Account page" in refused.content.decode()
+    assert get_user_model().objects.get(pk=root.pk).check_password("pw-secret-123")
+    assert admin.get("/users/").status_code == 200  # still signed in
+
+
+def test_the_users_page_is_paged(make_user):
+    admin = signed_in(make_user("root", superuser=True))
+    get_user_model().objects.bulk_create(get_user_model()(username=f"user{i:02d}") for i in range(55))
+    first = admin.get("/users/").content.decode()
+    assert first.count("data-user=") == 50 and "56 users" in first and "Page 1 of 2" in first
+    assert admin.get("/users/?page=2").content.decode().count("data-user=") == 6
 
 
 def test_administrators_grant_project_creation_and_cannot_demote_themselves(make_user):
