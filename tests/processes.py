@@ -109,3 +109,54 @@ def concurrently(*calls):
     for thread in threads:
         thread.join(timeout=120)
     return results
+
+
+def healthz_ok(port: int) -> bool:
+    """Whether a studio on this loopback port answers `/healthz` with 200 and "ok" (False while it cannot be
+    reached)."""
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as response:
+            return response.status == 200 and b'"ok"' in response.read()
+    except OSError:
+        return False
+
+
+def start_studio(home: Path) -> tuple[subprocess.Popen, int, dict[str, str]]:
+    """Starts `manage.py runstudio` (web server and worker) on a free loopback port, on the test database and data
+    directory (`studio_env`), with `home` as its HOME; its output goes to a pipe. Returns (process, port, env).
+    Stop it with `kill_what_is_left`."""
+    env = studio_env(DJANGO_SETTINGS_MODULE="studio.settings.local", HOME=str(home), WEB_WORKERS="1", WEB_THREADS="4")
+    env.pop("XDG_RUNTIME_DIR", None)
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "manage.py", "runstudio", "--port", str(port)],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
+    )  # fmt: skip
+    return process, port, env
+
+
+def kill_what_is_left(process: subprocess.Popen) -> None:
+    """Kills a process started in its own session (`start_studio`) and every process of it, those started since a
+    listing too (a worker's children still starting hold the output pipe open), then reads what is left of its
+    output."""
+    import psutil
+
+    descendants = []
+    if process.poll() is None:
+        descendants = psutil.Process(process.pid).children(recursive=True)
+    try:
+        os.killpg(process.pid, signal.SIGKILL)  # started with start_new_session: its group is its pid
+    except ProcessLookupError:
+        pass
+    for descendant in descendants:  # any that left the group
+        try:
+            descendant.kill()
+        except psutil.NoSuchProcess:
+            pass
+    try:
+        process.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.stdout.close()  # a straggler outside the group keeps the pipe: stop reading it
+        process.wait(timeout=10)

@@ -14,6 +14,7 @@ label. Texts are tokenized and segmented as in training (`corpus.prepare_text`),
 from __future__ import annotations
 
 import math
+import threading
 from collections.abc import Sequence
 from typing import Any
 
@@ -38,15 +39,17 @@ class _SentenceStats:
     per-token distributions while it decodes.
 
     flair hands a CRF tagger's distributions out as one `Label` per tag per token (19 for wikigold's types), which
-    costs more than the prediction itself once documents are batched; this stands in for the decoder's
-    `_all_scores_for_token` during one `predict` (an attribute of the decoder instance, removed afterwards), takes
-    the same softmax tensor and keeps three numbers per sentence. Only calls asking for all classes reach it, so a
-    `predict_spans` on the same tagger is unaffected.
+    costs more than the prediction itself once documents are batched; this takes the decoder's softmax tensor
+    instead of its `_all_scores_for_token` during one `predict` in this thread, and keeps three numbers per sentence.
+    The decoder is shared (the serving cache's tagger), so the stand-in (`_Dispatch`) routes by thread: a call from
+    any other thread, or after the block, gets flair's own method, and the decoder is left as it was once the last
+    scoring call on it ends, whatever it raised.
     """
 
     def __init__(self, decoder: Any) -> None:
         self.decoder = decoder
         self.by_sentence: dict[int, tuple[float, float, int]] = {}
+        self.outer: _SentenceStats | None = None  # this thread's scoring call around this one, if any
 
     def __call__(self, score_tensor, tag_sequences, lengths, sentences) -> list:
         import torch
@@ -66,11 +69,56 @@ class _SentenceStats:
         return []  # nothing for flair to attach to the tokens
 
     def __enter__(self) -> _SentenceStats:
-        self.decoder._all_scores_for_token = self
+        _Dispatch.install(self.decoder)
+        self.outer, _capturing.stats = getattr(_capturing, "stats", None), self
         return self
 
     def __exit__(self, *_) -> None:
-        del self.decoder._all_scores_for_token
+        _capturing.stats = self.outer
+        _Dispatch.uninstall(self.decoder)
+
+
+_capturing = threading.local()  # .stats: the `_SentenceStats` this thread's scoring call fills, if any
+
+
+class _Dispatch:
+    """Stands in for a decoder's `_all_scores_for_token` while scoring calls on it run (an attribute of the decoder
+    instance): the thread scoring with this decoder gets its `_SentenceStats`, every other call flair's method."""
+
+    _lock = threading.Lock()
+    _users: dict[int, int] = {}  # id(decoder) -> scoring calls using the stand-in now
+
+    def __init__(self, decoder: Any) -> None:
+        self.decoder = decoder
+        self.original = decoder._all_scores_for_token  # flair's, bound to the decoder
+        self.shadowed = vars(decoder).get("_all_scores_for_token")  # an attribute of the instance already, if any
+
+    def __call__(self, *args) -> list:
+        stats = getattr(_capturing, "stats", None)
+        if stats is not None and stats.decoder is self.decoder:
+            return stats(*args)
+        return self.original(*args)
+
+    @classmethod
+    def install(cls, decoder: Any) -> None:
+        with cls._lock:
+            users = cls._users.get(id(decoder), 0)
+            if not users:
+                decoder._all_scores_for_token = cls(decoder)
+            cls._users[id(decoder)] = users + 1
+
+    @classmethod
+    def uninstall(cls, decoder: Any) -> None:
+        with cls._lock:
+            users = cls._users.pop(id(decoder)) - 1
+            if users:
+                cls._users[id(decoder)] = users
+                return
+            shadowed = vars(decoder)["_all_scores_for_token"].shadowed
+            if shadowed is None:
+                del decoder._all_scores_for_token  # flair's own method again
+            else:
+                decoder._all_scores_for_token = shadowed
 
 
 def _flair_stats(sentences: Sequence[Any]) -> dict[int, tuple[float, float, int]]:
@@ -98,8 +146,9 @@ def document_uncertainty(
     The texts' sentences go through the tagger together, in mini-batches of `batch_size` sentences (default
     ``config.eval_batch_size``) sorted by length as `inference.predict_spans` does: a caller scores several
     documents per call to run at the serving path's throughput. Each text's sentences are linked to each other
-    only (`to_flair_sentences`), so the scores do not depend on which texts share a call. One call at a time per
-    tagger (as `modeling.serving`'s lock makes it).
+    only (`to_flair_sentences`), so the scores do not depend on which texts share a call. Calls in other threads
+    on the same tagger, scoring or predicting, are not affected by this one (whether flair's `predict` may run on
+    one tagger in two threads at once is the caller's concern: `modeling.serving`'s lock runs one at a time).
     """
     sentences = []
     owners: list[int] = []

@@ -140,17 +140,19 @@ def training_job_cancel(request, project_name: str, job_id: str):
     job = selectors.training_job_get(project=project, job_id=job_id)
     if request.method == "GET":
         return render_project(request, "modeling/job_cancel.html", project, active="train", job=job)
-    job = training_services.training_job_cancel(job=job)
+    try:
+        job = training_services.training_job_cancel(job=job)
+    except ApplicationError as error:  # it has ended: nothing to cancel
+        messages.warning(request, error.message)
+        return redirect("training-job-detail", project_name=project.name, job_id=job.job_id)
     if job.status == JobStatus.CANCELLED:
         messages.success(request, f"Training of model '{job.model_label}' was cancelled.")
-    elif job.status == JobStatus.CANCELLING:
+    else:
         messages.info(
             request,
             f"Cancelling the training of model '{job.model_label}': it stops within moments.",
             extra_tags=WHILE_JOB_ACTIVE,
         )
-    else:
-        messages.warning(request, f"The job had already {job.status}; there was nothing to cancel.")
     return redirect("training-job-detail", project_name=project.name, job_id=job.job_id)
 
 

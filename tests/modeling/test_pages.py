@@ -410,6 +410,15 @@ def test_owner_cancels_a_queued_job_at_once_and_a_running_one_asks_it_to_stop(te
     assert running.status == JobStatus.CANCELLING and running.cancel_requested
 
 
+def test_cancelling_a_job_that_has_ended_says_so_and_changes_nothing(team):
+    job = make_job(team.project, JobStatus.SUCCEEDED)
+    response = team.client("owner").post(url(team, f"train/jobs/{job.job_id}/cancel/"), follow=True)
+    assert response.status_code == 200
+    assert "it has already ended (succeeded)" in response.content.decode()
+    job.refresh_from_db()
+    assert (job.status, job.cancel_requested) == (JobStatus.SUCCEEDED, False)
+
+
 def test_jobs_list_shows_status_and_duration(team):
     start = timezone.now() - timedelta(minutes=10)
     make_job(

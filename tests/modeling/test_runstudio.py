@@ -4,14 +4,11 @@ The supervisor's tests use small shell children; the runstudio tests run the rea
 with a temporary data directory and HOME.
 """
 
-import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
 import time
-import urllib.request
 from pathlib import Path
 
 import psutil
@@ -113,20 +110,6 @@ def test_a_second_stop_request_skips_the_grace(tmp_path):
 # runstudio itself
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _healthz(port: int) -> bool:
-    try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as response:
-            return response.status == 200 and b'"ok"' in response.read()
-    except OSError:
-        return False
-
-
 def _child(studio: psutil.Process, command: str) -> psutil.Process | None:
     """runstudio's child running `command` once it has children of its own (the server or cluster is up)."""
     for child in studio.children():
@@ -138,54 +121,18 @@ def _child(studio: psutil.Process, command: str) -> psutil.Process | None:
     return None
 
 
-def _start_studio(home: Path) -> tuple[subprocess.Popen, int, dict[str, str]]:
-    """Starts runstudio on the test database and data directory (`tests.processes`), with its own HOME."""
-    env = processes.studio_env(
-        DJANGO_SETTINGS_MODULE="studio.settings.local", HOME=str(home), WEB_WORKERS="1", WEB_THREADS="4"
-    )
-    env.pop("XDG_RUNTIME_DIR", None)
-    port = _free_port()
-    process = subprocess.Popen(
-        [sys.executable, "manage.py", "runstudio", "--port", str(port)],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
-    )  # fmt: skip
-    return process, port, env
-
-
-def _kill_what_is_left(process: subprocess.Popen) -> None:
-    """Kills runstudio and every process of its session, those started since a listing too (a worker's children
-    still starting hold the output pipe open), then reads what is left of its output."""
-    descendants = []
-    if process.poll() is None:
-        descendants = psutil.Process(process.pid).children(recursive=True)
-    try:
-        os.killpg(process.pid, signal.SIGKILL)  # started with start_new_session: its group is its pid
-    except ProcessLookupError:
-        pass
-    for descendant in descendants:  # any that left the group
-        try:
-            descendant.kill()
-        except psutil.NoSuchProcess:
-            pass
-    try:
-        process.communicate(timeout=30)
-    except subprocess.TimeoutExpired:
-        process.stdout.close()  # a straggler outside the group keeps the pipe: stop reading it
-        process.wait(timeout=10)
-
-
 @pytest.fixture
 def studio(tmp_path, transactional_db):
     """Starts runstudio; yields (process, port, env, home); kills what is left of it afterwards."""
     home = tmp_path / "home"
     home.mkdir()
-    process, port, env = _start_studio(home)
+    process, port, env = processes.start_studio(home)
     try:
-        _wait_for(lambda: _healthz(port) or process.poll() is not None, 60, "the web server")
+        _wait_for(lambda: processes.healthz_ok(port) or process.poll() is not None, 60, "the web server")
         assert process.poll() is None, process.stdout.read().decode()[-3000:]
         yield process, port, env, home
     finally:
-        _kill_what_is_left(process)
+        processes.kill_what_is_left(process)
 
 
 def _interrupt_and_check_everything_stops(process: subprocess.Popen) -> str:
@@ -240,14 +187,14 @@ def test_a_second_host_starting_leaves_the_jobs_other_hosts_run_and_fails_only_s
     elsewhere = job("elsewhere", timedelta(seconds=10))  # another host's worker wrote 10 s ago
     dead = job("dead", timedelta(minutes=10))  # nobody has written for 10 minutes
     (tmp_path / "home").mkdir()
-    process, port, _ = _start_studio(tmp_path / "home")
+    process, port, _ = processes.start_studio(tmp_path / "home")
     try:
-        _wait_for(lambda: _healthz(port) or process.poll() is not None, 60, "the web server")
+        _wait_for(lambda: processes.healthz_ok(port) or process.poll() is not None, 60, "the web server")
         assert process.poll() is None
         assert TrainingJob.objects.get(pk=elsewhere.pk).status == JobStatus.RUNNING
         assert TrainingJob.objects.get(pk=dead.pk).status == JobStatus.FAILED
     finally:
-        _kill_what_is_left(process)
+        processes.kill_what_is_left(process)
 
 
 @pytest.mark.slow
@@ -261,7 +208,7 @@ def test_a_killed_worker_or_web_server_is_restarted_and_the_web_answers_while_th
     deadline = time.monotonic() + 30
     while not ((new := _child(runstudio, "qcluster")) and new.pid != cluster.pid):
         assert time.monotonic() < deadline, "the worker was not restarted"
-        unanswered += not _healthz(port)
+        unanswered += not processes.healthz_ok(port)
         time.sleep(0.2)
     assert unanswered == 0, "the web server stopped answering while the worker restarted"
     assert all(_gone(p.pid) for p in old_cluster), "the killed cluster's processes outlived it"
@@ -270,7 +217,7 @@ def test_a_killed_worker_or_web_server_is_restarted_and_the_web_answers_while_th
     old_web = [web, *web.children(recursive=True)]
     web.kill()
     _wait_for(lambda: (new := _child(runstudio, "gunicorn")) and new.pid != web.pid, 30, "the web server restart")
-    _wait_for(lambda: _healthz(port), 30, "the restarted web server to answer")
+    _wait_for(lambda: processes.healthz_ok(port), 30, "the restarted web server to answer")
     assert all(_gone(p.pid) for p in old_web)
 
     output = _interrupt_and_check_everything_stops(process)

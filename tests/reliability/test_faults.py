@@ -22,7 +22,6 @@ from projects.models import STAGING_NAME_PREFIX, JobStatus, Project
 from projects.storage import project_models_directory
 from tests import processes
 from tests.modeling.factories import loan_project
-from tests.modeling.test_runstudio import _healthz, _kill_what_is_left, _start_studio
 from tests.reliability.conftest import Web, sweep_schedule, wait_for
 
 pytestmark = pytest.mark.slow
@@ -151,21 +150,21 @@ def test_the_whole_studio_killed_mid_import_starts_again_on_an_intact_database(a
     key = api_key_create(user=admin, name="faults")
     home = tmp_path / "home"
     home.mkdir()
-    studio, port, _ = _start_studio(home)
+    studio, port, _ = processes.start_studio(home)
     try:
-        wait_for(lambda: _healthz(port) or studio.poll() is not None, 60, "the studio")
+        wait_for(lambda: processes.healthz_ok(port) or studio.poll() is not None, 60, "the studio")
         web = Web(f"http://127.0.0.1:{port}", key)
         assert _import(web, "loans", 12)["status"] == "succeeded"
         _import_in_background(web, "loans", 6000)
         wait_for(_staging_has_documents, 120, "the import to stage documents", interval=0.05)
     finally:
-        _kill_what_is_left(studio)  # SIGKILL to runstudio, its web server and its worker, all at once
+        processes.kill_what_is_left(studio)  # SIGKILL to runstudio, its web server and its worker, all at once
     assert _integrity_check() == "ok"
     assert _visible_projects() == {"loans": 12}
 
-    studio, port, _ = _start_studio(home)
+    studio, port, _ = processes.start_studio(home)
     try:
-        wait_for(lambda: _healthz(port) or studio.poll() is not None, 60, "the studio to start again")
+        wait_for(lambda: processes.healthz_ok(port) or studio.poll() is not None, 60, "the studio to start again")
         assert studio.poll() is None
         web = Web(f"http://127.0.0.1:{port}", key)
         status, _, body = web.call("GET", f"{AUTHORING}/loans")
@@ -173,6 +172,6 @@ def test_the_whole_studio_killed_mid_import_starts_again_on_an_intact_database(a
         assert _import(web, "loans", 20)["status"] == "succeeded"
         assert _visible_projects() == {"loans": 20}
     finally:
-        _kill_what_is_left(studio)
+        processes.kill_what_is_left(studio)
     assert _integrity_check() == "ok"
     assert settings.DATA_DIR  # the data directory the studio ran on is the test's own

@@ -15,17 +15,26 @@ with `tests/modeling/loop/inline.py`.
 A runner reports with `progress.report(percent, message)` and stops when `progress.should_cancel()` says so (or
 calls `progress.check_cancel()`, which raises `LoopCancelled`); a runner that returns after a cancel request
 ends the job cancelled, its result kept.
+
+A runner that writes files (the models it trains for a while) writes them under `loop_job_directory(job)`, which
+goes when the job ends: after its runner, whatever it raised, or, for a job whose worker died, with the sweep that
+fails it; the sweep also removes what no running job owns under `MODELS_DIR/loop/` (a job deleted with its project
+while it ran, say).
 """
 
 from __future__ import annotations
 
+import functools
 import importlib
 import logging
+import shutil
 import time
 from collections.abc import Callable
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -97,6 +106,23 @@ class LoopProgress:
     def check_cancel(self) -> None:
         if self.should_cancel():
             raise LoopCancelled()
+
+
+def loop_directory() -> Path:
+    """The folder under `MODELS_DIR` that holds the working folders of loop jobs (`loop_job_directory`)."""
+    return Path(settings.MODELS_DIR) / "loop"
+
+
+def loop_job_directory(job: LoopJob) -> Path:
+    """The folder a job's runner may write into; it goes when the job ends (see the module's docstring)."""
+    return loop_directory() / job.job_id
+
+
+def _directory_remove(folder: Path) -> None:
+    if folder.is_dir() and not folder.is_symlink():
+        shutil.rmtree(folder, ignore_errors=True)
+    else:
+        folder.unlink(missing_ok=True)
 
 
 def _runner_module(kind: str):
@@ -214,7 +240,10 @@ def loop_job_run(*, job_pk: int) -> None:
     progress = LoopProgress(job)
     try:
         with Heartbeat(job.pk, model=LoopJob):
-            result = runner(job.kind)(job, progress)
+            try:
+                result = runner(job.kind)(job, progress)
+            finally:
+                _directory_remove(loop_job_directory(job))
     except LoopCancelled:
         _finish(job, JobStatus.CANCELLED, message="Cancelled")
         return
@@ -232,30 +261,59 @@ def loop_job_run(*, job_pk: int) -> None:
         _finish(job, JobStatus.SUCCEEDED, result=result, message=str(result.get("summary") or "Done"))
 
 
+_RUNNING = (JobStatus.RUNNING, JobStatus.CANCELLING)
+
+
 def loop_jobs_fail_stale(*, project: Project | None = None) -> int:
-    """Fails every running job whose worker stopped writing (killed, crashed, restarted). Scheduled (the sweep) and
-    run when a job starts; never inside a GET."""
+    """Fails every running job whose worker stopped writing (killed, crashed, restarted); their working folders go
+    once that commits. The sweep (`project` None) then removes the folders under `MODELS_DIR/loop/` that no running
+    job owns. Scheduled (the sweep), run when `runstudio` starts and (for one project) when a job starts; never
+    inside a GET."""
     cutoff = timezone.now() - STALE_AFTER
-    stale = LoopJob.objects.filter(status__in=(JobStatus.RUNNING, JobStatus.CANCELLING), heartbeat_at__lt=cutoff)
+    stale = LoopJob.objects.filter(status__in=_RUNNING, heartbeat_at__lt=cutoff)
     if project is not None:
         stale = stale.filter(project=project)
-    return stale.update(
-        status=JobStatus.FAILED,
-        ended_at=timezone.now(),
-        message="Failed",
-        error="The worker running this job stopped before it finished (it was restarted or crashed). "
-        "Start the job again.",
+    failed = _fail(
+        stale,
+        "The worker running this job stopped before it finished (it was restarted or crashed). Start the job again.",
     )
+    if project is None:
+        loop_directories_remove_orphans()
+    return failed
 
 
 def loop_jobs_fail_running() -> int:
     """At worker start-up on a single machine no job can still be running: fail the ones that claim to."""
-    return LoopJob.objects.filter(status__in=(JobStatus.RUNNING, JobStatus.CANCELLING)).update(
-        status=JobStatus.FAILED,
-        ended_at=timezone.now(),
-        message="Failed",
-        error="The worker was restarted while this job ran. Start the job again.",
+    return _fail(
+        LoopJob.objects.filter(status__in=_RUNNING), "The worker was restarted while this job ran. Start the job again."
     )
+
+
+def _fail(jobs, error: str) -> int:
+    """Fails `jobs` (each only if it is still one of them: its worker may have written since they were read) and
+    removes their working folders once that commits."""
+    failed = 0
+    for pk, job_id in list(jobs.values_list("pk", "job_id")):
+        if jobs.filter(pk=pk).update(status=JobStatus.FAILED, ended_at=timezone.now(), message="Failed", error=error):
+            failed += 1
+            transaction.on_commit(functools.partial(_directory_remove, loop_directory() / job_id))
+    return failed
+
+
+def loop_directories_remove_orphans() -> int:
+    """Removes what is under `MODELS_DIR/loop/` that no running job owns (a job whose worker died before the sweep
+    could say which folder was its, or that went with its project while it ran); returns how many went. The folders
+    are listed before the jobs are read: a runner makes its folder only once its job is running, so a folder made
+    meanwhile belongs to a job read as running."""
+    root = loop_directory()
+    names = {entry.name for entry in root.iterdir()} if root.is_dir() else set()
+    if not names:
+        return 0
+    running = set(LoopJob.objects.filter(status__in=_RUNNING, job_id__in=names).values_list("job_id", flat=True))
+    for name in sorted(names - running):
+        logger.info("Removing %s: no running loop job owns it.", root / name)
+        _directory_remove(root / name)
+    return len(names - running)
 
 
 def loop_jobs_expire() -> int:

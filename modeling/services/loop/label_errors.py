@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import shutil
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -23,7 +22,7 @@ from modeling.ml.label_errors import LabelIssue as FoundIssue
 from modeling.ml.label_errors import find_issues
 from modeling.models import LabelIssue, LabelIssueStatus, LoopJob, LoopKind, TrainedModel
 from modeling.services.data import to_labeled
-from modeling.services.loop.jobs import LoopCancelled, LoopProgress
+from modeling.services.loop.jobs import LoopCancelled, LoopProgress, loop_job_directory
 from modeling.services.training.estimate import DocumentCounts, TrainingEstimate, document_counts, estimate_for
 from modeling.services.training.options import MANUAL, EvaluationOptions
 from projects.models import Project
@@ -136,7 +135,7 @@ def run(job: LoopJob, progress: LoopProgress) -> dict[str, Any]:
     labeled = [d for d in data.documents if d.dataset == Dataset.TRAIN and d.labels]
     if len(labeled) < folds:
         raise InvalidInput(f"{folds} folds need at least {folds} labeled Train documents; there are {len(labeled)}.")
-    workdir = Path(settings.MODELS_DIR) / "loop" / job.job_id
+    workdir = loop_job_directory(job)
     progress.report(0, f"Training {folds} models on {len(labeled)} labeled Train documents")
     try:
         reviewed = out_of_fold_review(

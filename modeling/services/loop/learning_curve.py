@@ -21,7 +21,7 @@ from modeling.config import TrainingConfig
 from modeling.ml.learning_curve import FRACTIONS, curve_subsets
 from modeling.models import LoopJob, TrainedModel
 from modeling.services.data import to_labeled
-from modeling.services.loop.jobs import LoopCancelled, LoopProgress
+from modeling.services.loop.jobs import LoopCancelled, LoopProgress, loop_job_directory
 from modeling.services.models import model_directory, trained_model_snapshot
 from modeling.services.training.options import MANUAL, EvaluationOptions
 from projects.models import Project
@@ -90,7 +90,7 @@ def run(job: LoopJob, progress: LoopProgress) -> dict[str, Any]:
             train=[by_location[location] for location in locations],
             test=test,
             categories=snapshot.entity_types,
-            workdir=Path(settings.MODELS_DIR) / "loop" / job.job_id / f"{round(100 * fraction)}",
+            workdir=loop_job_directory(job) / f"{round(100 * fraction)}",
             on_progress=report,
             should_cancel=progress.should_cancel,
         )

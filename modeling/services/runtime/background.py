@@ -86,8 +86,16 @@ def submit(job_pk: int, run: Callable[[int], None]) -> None:
     state = _process()
     with state.lock:
         state.queued += 1
-    hold(job_pk)
-    state.executor.submit(_run, state, job_pk, run)
+    try:
+        hold(job_pk)
+        state.executor.submit(_run, state, job_pk, run)
+    except BaseException:
+        # No thread will end this job here (a thread that cannot start, an executor shut down): give its place
+        # back, or the queue shrinks for good; the job is left silent, so the sweep hands it to the worker.
+        release(job_pk)
+        with state.lock:
+            state.queued -= 1
+        raise
 
 
 def _run(state: _Process, job_pk: int, run: Callable[[int], None]) -> None:

@@ -12,8 +12,9 @@ A process that dies (kill -9, out of memory, a host gone) loses the jobs on its 
 process holding a job writes its heartbeat every 5 s, and the sweep (`analyze_jobs_recover`, every minute on
 django-q2's schedule, and when `runstudio` starts) hands a job silent for `ORPHANED_AFTER` to the django-q2 worker,
 which runs it again (the tasks done keep their results), or fails it if a process already died running it
-(`RUN_ATTEMPTS_MAX`): so no job stays `notStarted` or `running` past `RECOVERY_BOUND` of its process's death while
-the worker is free.
+(`RUN_ATTEMPTS_MAX`). A process that was only silent (not dead) may still be running the job then: each claim is
+numbered, and only the latest claim's run records tasks, so two runs of a job never both record. So no job stays
+`notStarted` or `running` past `RECOVERY_BOUND` of its process's death while the worker is free.
 
 What an `AnalyzeJob` stores is domain data; Azure's shape is built only when answering (`modeling/apis/runtime/`):
 - `documents`: `[{"id", "text", "language", "problem"?}]`; a document that cannot be analyzed (empty, too long) is
@@ -34,7 +35,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from modeling.models import AnalyzeJob
@@ -197,24 +198,36 @@ def analyze_job_run(*, job_pk: int) -> None:
     """Claims a not-started job and runs its tasks in order, recording each one as it ends, so a cancel keeps what
     is done; a cancel stops it before its next task. Runs on a web process's background thread, inline for tiny
     jobs, or in the django-q2 worker for a job the sweep recovered; this process holds it (its heartbeat) meanwhile."""
-    claimed = AnalyzeJob.objects.filter(pk=job_pk, status=JobStatus.NOT_STARTED).update(
-        status=JobStatus.RUNNING, updated_at=timezone.now(), heartbeat_at=timezone.now(), attempts=F("attempts") + 1
-    )
-    if not claimed:
+    job = _job_claim(job_pk=job_pk)
+    if job is None:
         return  # cancelled, or another copy of a recovered job claimed it first
     background.hold(job_pk)
     try:
-        job = AnalyzeJob.objects.get(pk=job_pk)
         documents = job_documents(job)
         for index, item in enumerate(job_tasks(job)):
             if not isinstance(item.task, RuntimeTask) or item.status != JobStatus.NOT_STARTED:
                 continue  # failed when submitted (a kind the studio does not run), or done before a restart
             results, error = _task_run(user=job.user, task=item.task, index=index, documents=documents)
-            if not _task_record(job_pk=job_pk, index=index, results=results, error=error):
-                return  # cancelled (or expired) meanwhile
-        _job_finish(job_pk=job_pk)
+            if not _task_record(job_pk=job_pk, attempt=job.attempts, index=index, results=results, error=error):
+                return  # cancelled, expired, or no longer this run's (recovered and claimed again) meanwhile
+        _job_finish(job_pk=job_pk, attempt=job.attempts)
     finally:
         background.release(job_pk)
+
+
+@transaction.atomic
+def _job_claim(*, job_pk: int) -> AnalyzeJob | None:
+    """notStarted -> running, once per hand-over: the claim's number (`attempts`) is this run's, and only the run
+    holding the latest claim records anything. A process that went silent without dying (a database busy for longer
+    than `ORPHANED_AFTER`) may still be running a job the sweep handed to the worker: its results are then dropped,
+    never recorded next to the new run's."""
+    job = AnalyzeJob.objects.select_for_update().filter(pk=job_pk, status=JobStatus.NOT_STARTED).first()
+    if job is None:
+        return None
+    now = timezone.now()
+    job.status, job.heartbeat_at, job.attempts = JobStatus.RUNNING, now, job.attempts + 1
+    job.save(update_fields=["status", "heartbeat_at", "attempts", "updated_at"])
+    return job
 
 
 def _task_run(
@@ -234,9 +247,12 @@ def _task_run(
 
 
 @transaction.atomic
-def _task_record(*, job_pk: int, index: int, results: dict[str, Any] | None, error: JobError | None) -> bool:
-    """Records how a task of a running job ended; False when the job is no longer running (cancelled, swept)."""
-    job = AnalyzeJob.objects.select_for_update().filter(pk=job_pk, status=JobStatus.RUNNING).first()
+def _task_record(
+    *, job_pk: int, attempt: int, index: int, results: dict[str, Any] | None, error: JobError | None
+) -> bool:
+    """Records how a task of a running job ended; False when the job is no longer running as claim `attempt`
+    (cancelled, swept, or recovered and claimed again)."""
+    job = AnalyzeJob.objects.select_for_update().filter(pk=job_pk, status=JobStatus.RUNNING, attempts=attempt).first()
     if job is None:
         return False
     stored = job.tasks[index]
@@ -251,8 +267,8 @@ def _task_record(*, job_pk: int, index: int, results: dict[str, Any] | None, err
 
 
 @transaction.atomic
-def _job_finish(*, job_pk: int) -> None:
-    job = AnalyzeJob.objects.select_for_update().filter(pk=job_pk, status=JobStatus.RUNNING).first()
+def _job_finish(*, job_pk: int, attempt: int) -> None:
+    job = AnalyzeJob.objects.select_for_update().filter(pk=job_pk, status=JobStatus.RUNNING, attempts=attempt).first()
     if job is not None:
         job.status = job_status_from([stored["status"] for stored in job.tasks])
         job.save(update_fields=["status", "updated_at"])

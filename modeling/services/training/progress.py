@@ -1,5 +1,6 @@
 """What the worker writes while it trains: a heartbeat (so a live job is never taken for dead), progress from
-the ML core's callbacks (percent, epochs, loss curve, ETA), and whether the owner asked it to stop."""
+the ML core's callbacks (percent, epochs, loss curve, ETA), and whether it must stop: the owner asked it to, or the
+job is no longer the worker's (it went with its project, or a sweep ended it)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from django.db import close_old_connections, models
 from django.utils import timezone
 
 from modeling.models import TrainingJob
+from projects.models import ACTIVE_STATUSES
 
 HEARTBEAT_SECONDS = 15
 CANCEL_CHECK_SECONDS = 1.0
@@ -47,13 +49,15 @@ class Heartbeat:
 
 
 class Progress:
-    """Turns ML-core callbacks into job updates: percent, epochs, loss curve, ETA; polls for cancel."""
+    """Turns ML-core callbacks into job updates: percent, epochs, loss curve, ETA; polls for cancel, and notices a
+    job that is gone (its project deleted) or ended by a sweep (`ended`), which stops the run as a cancel does."""
 
     def __init__(self, job: TrainingJob) -> None:
         self.job = job
         self.started = time.monotonic()
         self.last_cancel_check = 0.0
         self.cancelled = False
+        self.ended = False  # the job's row is gone, or no longer active: nobody waits for this run
 
     def on_progress(self, report: dict) -> None:
         percent = max(0, min(99, int(report.get("percent") or 0)))
@@ -72,15 +76,27 @@ class Progress:
         if percent > 0:
             # Evaluation is about a tenth of the work; the ETA covers both.
             fields["estimated_end_at"] = now + timedelta(seconds=elapsed * (100 - percent) / percent * 1.1)
-        TrainingJob.objects.filter(pk=self.job.pk).update(**fields)
+        self._written(TrainingJob.objects.filter(pk=self.job.pk, status__in=ACTIVE_STATUSES).update(**fields))
         self.job.progress = progress
 
     def on_evaluation_progress(self, percent: int) -> None:
-        TrainingJob.objects.filter(pk=self.job.pk).update(evaluation_percent=percent, heartbeat_at=timezone.now())
+        updated = TrainingJob.objects.filter(pk=self.job.pk, status__in=ACTIVE_STATUSES).update(
+            evaluation_percent=percent, heartbeat_at=timezone.now()
+        )
+        self._written(updated)
+
+    def _written(self, rows: int) -> None:
+        if not rows:
+            self.ended = True
 
     def should_cancel(self) -> bool:
+        """Whether the run must stop: a cancel was asked for, or the job `ended` (asks at most once a second)."""
         now = time.monotonic()
-        if now - self.last_cancel_check >= CANCEL_CHECK_SECONDS:
+        if not (self.cancelled or self.ended) and now - self.last_cancel_check >= CANCEL_CHECK_SECONDS:
             self.last_cancel_check = now
-            self.cancelled = TrainingJob.objects.filter(pk=self.job.pk, cancel_requested=True).exists()
-        return self.cancelled
+            row = TrainingJob.objects.filter(pk=self.job.pk).values_list("status", "cancel_requested").first()
+            if row is None or row[0] not in ACTIVE_STATUSES:
+                self.ended = True
+            else:
+                self.cancelled = row[1]
+        return self.cancelled or self.ended

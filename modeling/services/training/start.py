@@ -22,7 +22,7 @@ from modeling.services.training.sweeps import training_jobs_fail_stale
 from projects.models import ACTIVE_STATUSES, JobStatus, Project
 from projects.services.operations import new_job_id
 from studio import limits
-from studio.exceptions import Conflict, InvalidInput, ServiceBusy
+from studio.exceptions import ApplicationError, Conflict, InvalidInput, ServiceBusy
 
 logger = logging.getLogger(__name__)
 # Seconds a caller is asked to wait (`Retry-After`) when the task queue cannot take a job.
@@ -155,8 +155,16 @@ def _check_split(project: Project, evaluation: EvaluationOptions) -> None:
 
 @transaction.atomic
 def training_job_cancel(*, job: TrainingJob) -> TrainingJob:
-    """Asks a running job to stop (within one mini-batch); a job not started yet is cancelled at once."""
+    """Asks a running job to stop (within one mini-batch); a job not started yet is cancelled at once; one already
+    cancelling stays so. A job that has ended cannot be cancelled (400 InvalidRequest, as the runtime's jobs and
+    Azure answer)."""
     job = TrainingJob.objects.select_for_update().get(pk=job.pk)
+    if job.status not in ACTIVE_STATUSES:
+        raise ApplicationError(
+            f"Failed to cancel training job {job.job_id}: it has already ended ({job.status}), and only a job that "
+            "is notStarted or running can be cancelled.",
+            code="InvalidRequest",
+        )
     if job.status == JobStatus.NOT_STARTED:
         job.status = job.training_status = job.evaluation_status = JobStatus.CANCELLED
         job.cancel_requested = True

@@ -92,10 +92,10 @@ def _train_and_evaluate(job: TrainingJob, workdir: Path) -> TrainedModel:
             time_limit_seconds=settings.STUDIO_TRAINING_TIME_LIMIT,
         )
     except ml_training.TrainingCancelled:
-        raise Cancelled() from None
+        raise (JobEnded() if progress.ended else Cancelled()) from None
     warnings += [w.as_dict() for w in result.warnings]
     now = timezone.now()
-    TrainingJob.objects.filter(pk=job.pk).update(
+    TrainingJob.objects.filter(pk=job.pk, status__in=ACTIVE_STATUSES).update(
         training_status=JobStatus.SUCCEEDED,
         training_percent=100,
         training_ended_at=now,
@@ -113,7 +113,7 @@ def _train_and_evaluate(job: TrainingJob, workdir: Path) -> TrainedModel:
         should_cancel=progress.should_cancel,
     )
     if progress.should_cancel():
-        raise Cancelled()
+        raise JobEnded() if progress.ended else Cancelled()
     return _record_model(job, workdir, config, result, split, evaluation, documents)
 
 

@@ -118,3 +118,13 @@ def test_a_full_job_queue_refuses_the_next_job_and_records_nothing(api, monkeypa
     small = {**job, "analysisInput": {"documents": SMALL}}
     assert _post(api, "/language/analyze-text/jobs", small).status_code == 202
     assert background.queued_count() == 0
+
+
+def test_a_job_that_cannot_be_handed_to_the_thread_gives_its_place_back(monkeypatch):
+    def no_thread(job_pk: int) -> None:
+        raise RuntimeError("can't start new thread")
+
+    monkeypatch.setattr(background, "hold", no_thread)
+    with pytest.raises(RuntimeError, match="can't start new thread"):
+        background.submit(12345, lambda job_pk: None)
+    assert background.queued_count() == 0  # the queue keeps all its places

@@ -157,6 +157,24 @@ def test_cancel_before_start_cancels_at_once(api, project):
     assert start(api).status_code == 202  # the project is free again
 
 
+@pytest.mark.parametrize("status", [JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.CANCELLED])
+def test_cancelling_a_job_that_has_ended_is_a_400_and_changes_nothing(api, project, status):
+    start(api)
+    job = TrainingJob.objects.get()
+    TrainingJob.objects.filter(pk=job.pk).update(status=status, training_status=status)
+    response = api.post(f"/projects/loans/train/jobs/{job.job_id}/:cancel")
+    assert response.status_code == 400 and response["x-ms-error-code"] == "InvalidRequest"
+    assert response.json() == {
+        "error": {
+            "code": "InvalidRequest",
+            "message": f"Failed to cancel training job {job.job_id}: it has already ended ({status}), and only a "
+            "job that is notStarted or running can be cancelled.",
+        }
+    }
+    job.refresh_from_db()
+    assert (job.status, job.cancel_requested) == (status, False)
+
+
 def make_stale(job: TrainingJob) -> None:
     """The job ran, but its worker stopped writing ten minutes ago."""
     stale = timezone.now() - timedelta(minutes=10)

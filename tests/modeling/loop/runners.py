@@ -43,3 +43,13 @@ def check_params(*, project, params, trained_model):
     if params.get("n", 0) < 0:
         raise InvalidInput("n must not be negative.", target="params.n")
     return {**params, "checked": True}
+
+
+def writes_then_crashes(job, progress) -> dict:
+    """Leaves a half-written model in its working folder and crashes (a real runner removes what it wrote)."""
+    from modeling.services.loop.jobs import loop_job_directory
+
+    folder = loop_job_directory(job) / "fold-1"
+    folder.mkdir(parents=True)
+    (folder / "model.pt").write_bytes(b"half a model")
+    raise RuntimeError("disk on fire")

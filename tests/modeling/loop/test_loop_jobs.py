@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import threading
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -197,6 +198,50 @@ def test_the_worker_start_fails_jobs_that_claim_to_run(team, fake_runner):
     assert jobs.loop_jobs_fail_running() == 1
     job.refresh_from_db()
     assert job.status == JobStatus.FAILED and "restarted" in job.error
+
+
+def _working_folder(job: LoopJob) -> Path:
+    folder = jobs.loop_job_directory(job) / "fold-1"
+    folder.mkdir(parents=True)
+    (folder / "model.pt").write_bytes(b"a model in training")
+    return folder
+
+
+def test_the_sweep_removes_the_folders_of_jobs_it_fails_and_those_no_running_job_owns(
+    team, fake_runner, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    settings.MODELS_DIR = str(tmp_path)
+    fake_runner("succeeds")
+    fake_runner("succeeds", kind="uncertainty")
+    dead = loop_job_start(user=team.owner, project=team.project, kind="prelabel")
+    LoopJob.objects.filter(pk=dead.pk).update(
+        status=JobStatus.RUNNING, heartbeat_at=timezone.now() - timedelta(hours=1)
+    )
+    alive = loop_job_start(user=team.owner, project=team.project, kind="uncertainty")
+    LoopJob.objects.filter(pk=alive.pk).update(status=JobStatus.RUNNING, heartbeat_at=timezone.now())
+    dead_folder, alive_folder = _working_folder(dead), _working_folder(alive)
+    orphan = tmp_path / "loop" / "a-job-deleted-with-its-project"  # no job row owns it any more
+    orphan.mkdir()
+    (orphan / "model.pt").write_bytes(b"left behind")
+    ended = tmp_path / "loop" / "an-ended-job"
+    ended.mkdir()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        tasks.sweep()
+    assert LoopJob.objects.get(pk=dead.pk).status == JobStatus.FAILED
+    assert not dead_folder.parent.exists() and not orphan.exists() and not ended.exists()
+    assert (alive_folder / "model.pt").exists()  # its job runs on
+    assert sorted(p.name for p in (tmp_path / "loop").iterdir()) == [alive.job_id]
+
+
+def test_a_job_ends_without_its_working_folder_whatever_its_runner_left(team, fake_runner, settings, tmp_path):
+    settings.MODELS_DIR = str(tmp_path)
+    fake_runner("writes_then_crashes")
+    job = loop_job_start(user=team.owner, project=team.project, kind="prelabel")
+    loop_job_run(job_pk=job.pk)
+    job.refresh_from_db()
+    assert job.status == JobStatus.FAILED and "disk on fire" in job.error
+    assert not jobs.loop_job_directory(job).exists()
 
 
 # ------------------------------------------------------------------------------------------------ UI JSON API

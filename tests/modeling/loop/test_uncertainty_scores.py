@@ -3,7 +3,9 @@ the per-token numbers read off the decoder equal those from flair's per-tag labe
 
 from __future__ import annotations
 
+import math
 import random
+import threading
 
 import pytest
 
@@ -50,3 +52,71 @@ def test_the_decoders_numbers_equal_flairs_labels(tagger):
         assert score["margin"] == pytest.approx(1 - min(margin for margin, _, _ in stats), abs=1e-5)
         assert score["entropy"] == pytest.approx(sum(entropy for _, entropy, _ in stats) / tokens, abs=1e-5)
     assert "_all_scores_for_token" not in vars(tagger.viterbi_decoder)  # flair's own method is back
+
+
+class _Decoder:
+    def _all_scores_for_token(self, score_tensor, tag_sequences, lengths, sentences) -> list:
+        return ["flair's own"]
+
+
+class _Tagger:
+    """A CRF tagger's shape whose `predict` waits until every thread is inside one before it decodes: all three
+    calls then use the one decoder at the same time."""
+
+    use_crf = True
+
+    def __init__(self, threads: int) -> None:
+        self.viterbi_decoder = _Decoder()
+        self.together = threading.Barrier(threads)
+        self.decoded: dict[str, list] = {}
+
+    def predict(self, sentences, *, return_probabilities_for_all_classes=False, **options) -> None:
+        import torch
+
+        lengths = [len(sentence) for sentence in sentences]
+        scores = torch.full((len(sentences), max(lengths), 3), 1 / 3)  # every tag as likely: nothing is sure
+        self.together.wait(timeout=10)
+        if return_probabilities_for_all_classes:
+            decoded = self.viterbi_decoder._all_scores_for_token(scores, None, torch.tensor(lengths), sentences)
+            self.decoded[threading.current_thread().name] = decoded
+
+
+def test_threads_scoring_and_predicting_on_one_tagger_at_once_each_get_their_own_answers():
+    tagger = _Tagger(threads=3)
+    text = texts()[0]
+    sentences = to_flair_sentences(text, prepare_text(text, TINY))
+    results: dict[str, object] = {}
+
+    def score(name: str) -> None:
+        try:
+            results[name] = document_uncertainty(tagger, [text], TINY)[0]
+        except Exception as error:  # noqa: BLE001 - the test looks at it
+            results[name] = error
+
+    def predict() -> None:  # as a caller of flair's own per-tag distributions would
+        tagger.predict(sentences, return_probabilities_for_all_classes=True)
+
+    threads = [threading.Thread(target=score, args=(name,), name=name) for name in ("one", "two")]
+    threads.append(threading.Thread(target=predict, name="flair"))
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    tokens = sum(len(sentence) for sentence in sentences)
+    expected = {"margin": pytest.approx(1.0), "entropy": pytest.approx(math.log(3)), "tokens": tokens}
+    assert results == {"one": expected, "two": expected}
+    assert tagger.decoded["flair"] == ["flair's own"]  # untouched by the scoring calls around it
+    assert "_all_scores_for_token" not in vars(tagger.viterbi_decoder)
+
+
+def test_the_decoder_is_left_as_it_was_when_a_scoring_call_fails():
+    class Failing(_Tagger):
+        def predict(self, sentences, **options) -> None:
+            raise RuntimeError("out of memory")
+
+    tagger = Failing(threads=1)
+    with pytest.raises(RuntimeError, match="out of memory"):
+        document_uncertainty(tagger, texts()[:1], TINY)
+    assert "_all_scores_for_token" not in vars(tagger.viterbi_decoder)
+    assert tagger.viterbi_decoder._all_scores_for_token(None, None, None, None) == ["flair's own"]

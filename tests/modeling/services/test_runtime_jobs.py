@@ -273,3 +273,60 @@ def test_the_recovery_sweep_fails_the_tasks_not_done(owner):
     assert analyze_jobs_recover() == (0, 1)
     job.refresh_from_db()
     assert job.status == "failed" and [t.status for t in job_tasks(job)] == ["succeeded", "failed"]
+
+
+def test_a_silent_process_still_running_a_recovered_job_stops_and_records_nothing(owner, monkeypatch, transactional_db):
+    """A process whose heartbeat lapsed without dying (its database busy past ORPHANED_AFTER) is still running the
+    job the sweep handed to the worker: once the worker's run claimed it, the first run records nothing and stops,
+    so every task is run on and recorded by one run only, the latest claim's."""
+    import threading
+
+    from django.db import connections
+
+    from modeling.services.runtime import Analysis, DocumentEntities, Entity
+
+    job = make_job(owner, status=JobStatus.NOT_STARTED, attempts=0)
+    job.documents = [{"id": "1", "text": TEXT, "language": None}]
+    job.tasks = [
+        {"name": n, "projectName": "loans", "deploymentName": n, "stringIndexType": "UnicodeCodePoint",
+         "status": "notStarted", "updatedAt": None}
+        for n in ("a", "b")
+    ]  # fmt: skip
+    job.save()
+    ran, handed_over = [], []
+    worker_claimed, first_run_ended = threading.Event(), threading.Event()
+
+    def run_in_worker():
+        try:
+            analyze_job_run(job_pk=job.pk)
+        finally:
+            connections.close_all()
+
+    worker = threading.Thread(target=run_in_worker, name="worker")
+
+    def analyze(*, deployment, documents, wait):
+        who = threading.current_thread().name
+        ran.append((who, deployment))
+        if (who, deployment) == ("MainThread", "a"):
+            # The first run's heartbeat lapsed: the sweep hands the job to the worker, whose run claims it.
+            AnalyzeJob.objects.filter(pk=job.pk).update(heartbeat_at=timezone.now() - ORPHANED_AFTER * 2)
+            assert analyze_jobs_recover() == (1, 0)
+            worker.start()
+            assert worker_claimed.wait(10)
+        elif (who, deployment) == ("worker", "a"):
+            worker_claimed.set()
+            first_run_ended.wait(10)  # the first run goes on meanwhile, as far as it may
+        return Analysis(documents=[DocumentEntities("1", [Entity(0, 3, who, 0.5)])], errors=[])
+
+    monkeypatch.setattr(runtime_jobs, "runtime_deployment_get", lambda **kwargs: kwargs["deployment_name"])
+    monkeypatch.setattr(runtime_jobs, "documents_analyze", analyze)
+    monkeypatch.setattr(runtime_jobs, "_enqueue", handed_over.append)
+    analyze_job_run(job_pk=job.pk)
+    first_run_ended.set()
+    worker.join(10)
+
+    assert handed_over == [job.pk]
+    assert ran == [("MainThread", "a"), ("worker", "a"), ("worker", "b")]  # the first run stopped at once
+    job.refresh_from_db()
+    assert job.status == JobStatus.SUCCEEDED and job.attempts == 2 and job_errors(job) == []
+    assert [t.analysis.documents[0].entities[0].category for t in job_tasks(job)] == ["worker", "worker"]
