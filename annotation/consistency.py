@@ -15,7 +15,7 @@ import hashlib
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from annotation.spans import Span, check_no_overlap
@@ -55,6 +55,8 @@ class ScanDocument:
     location: str
     text: str
     labels: Sequence[Span]
+    own: bool = False  # `labels` are the acting annotator's own (the document is labeled independently)
+    locked: str = ""  # why no label may be added here (labeled independently by others), if so
 
 
 class SurfaceIndex:
@@ -122,6 +124,7 @@ class Occurrence:
     before: str = ""  # the text around it, for showing
     matched: str = ""
     after: str = ""
+    own: bool = False  # in the acting annotator's own labels (`ScanDocument.own`)
 
 
 class _Labels:
@@ -285,7 +288,7 @@ class LabelAllPlan:
     case_sensitive: bool
     create: list[Occurrence]  # unlabeled occurrences, to be labeled
     already: int  # occurrences already labeled with `category`
-    skipped: list[Skipped]  # occurrences a label already overlaps (another type, or a longer label)
+    skipped: list[Skipped]  # occurrences a label overlaps (another type, a longer label), or in locked documents
     documents: int  # documents `create` touches
 
     @property
@@ -293,7 +296,7 @@ class LabelAllPlan:
         """Identifies `create`, so applying can check that it does what the preview showed."""
         digest = hashlib.sha256()
         for o in self.create:
-            digest.update(f"{o.document_id}:{o.start}:{o.end};".encode())
+            digest.update(f"{o.document_id}:{o.start}:{o.end}{':own' if o.own else ''};".encode())
         return digest.hexdigest()[:32]
 
 
@@ -301,7 +304,8 @@ def plan_label_all(
     surface: str, category: str, documents: Iterable[ScanDocument], *, case_sensitive: bool = True
 ) -> LabelAllPlan:
     """The labels that "label all occurrences of `surface` as `category`" would create, and the occurrences it
-    would skip because an existing label overlaps them (the overlap rule of `annotation.spans` decides)."""
+    would skip because an existing label overlaps them (the overlap rule of `annotation.spans` decides) or their
+    document takes no label from this person (`ScanDocument.locked`)."""
     key = surface_key(surface, case_sensitive=case_sensitive)
     if not key or not _searchable(key):
         raise InvalidInput(f"'{surface}' has no word to look for.", target="surface")
@@ -317,12 +321,15 @@ def plan_label_all(
             if status is Status.LABELED and existing == category:
                 already += 1
                 continue
+            if document.locked:
+                skipped.append(Skipped(_occurrence(document, start, end, status, existing), document.locked))
+                continue
             try:
                 check_no_overlap(Span(start, end, category), labels.touching(start, end), document.text)
             except InvalidInput as refusal:
                 skipped.append(Skipped(_occurrence(document, start, end, status, existing), refusal.message))
                 continue
-            create.append(_occurrence(document, start, end, status))
+            create.append(replace(_occurrence(document, start, end, status), own=document.own))
             touched.add(document.id)
     return LabelAllPlan(
         surface=" ".join(surface.split()),

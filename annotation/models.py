@@ -113,7 +113,10 @@ class Label(models.Model):
 
 class LabelBatch(models.Model):
     """Labels one action created together ("label all occurrences of a string as a type"), so that they can be
-    undone as one step. `labels` records each as created: [label id, document id, start, end, entity type id]."""
+    undone as one step. `labels` records each as created: [label id, document id, start, end, entity type id],
+    followed by `OWN` for one created in its author's own labels (an `IndependentLabel`, independent labeling)."""
+
+    OWN = "own"
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="label_batches")
     entity_type = models.ForeignKey(EntityType, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")

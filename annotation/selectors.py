@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Substr
 
-from annotation import extensions
+from annotation import extensions, selectors_team
 from annotation.consistency import (
     Finding,
     LabelAllPlan,
@@ -20,10 +20,20 @@ from annotation.consistency import (
     plan_label_all,
     surface_key,
 )
-from annotation.models import Assignment, Dataset, Document, EntityType, Label, LabelBatch, ReviewStatus
+from annotation.models import (
+    Assignment,
+    Dataset,
+    Document,
+    EntityType,
+    IndependentLabel,
+    Label,
+    LabelBatch,
+    ReviewStatus,
+)
 from annotation.spans import Span
 from projects import selectors as project_selectors
 from projects.models import Membership, Project
+from projects.permissions import Action, can
 from studio.exceptions import NotFound
 
 ASSIGNED_ANYONE = "anyone"  # `document_list(assigned_to=)`: documents assigned to someone
@@ -315,22 +325,39 @@ def labeled_surfaces(*, project: Project) -> list[LabeledSurface]:
     return [LabeledSurface(text, category, n) for text, category, n in rows]
 
 
-def scan_documents(*, documents: QuerySet[Document]) -> Iterator[ScanDocument]:
-    """`documents` with their labels, read `SCAN_CHUNK` at a time (by id, so memory stays bounded)."""
+def scan_documents(
+    *, documents: QuerySet[Document], user=None, label_sets: Mapping[int, str] | None = None
+) -> Iterator[ScanDocument]:
+    """`documents` with their labels, read `SCAN_CHUNK` at a time (by id, so memory stays bounded). With
+    `label_sets` (`selectors_team.label_sets` for `user`), a document `user` labels on their own comes with their
+    own labels, and one they may not label at all says so (`ScanDocument.locked`)."""
+    sets = label_sets or {}
     last = 0
     while True:
         chunk = list(documents.filter(pk__gt=last).order_by("pk").values_list("pk", "location", "text")[:SCAN_CHUNK])
         if not chunk:
             return
         spans: dict[int, list[Span]] = {pk: [] for pk, _, _ in chunk}
-        rows = Label.objects.filter(document_id__in=spans).values_list(
-            "document_id", "start", "end", "entity_type__name"
+        own = [pk for pk in spans if sets.get(pk) == selectors_team.OWN]
+        rows = list(
+            Label.objects.filter(document_id__in=[pk for pk in spans if pk not in own]).values_list(
+                "document_id", "start", "end", "entity_type__name"
+            )
         )
+        if own:
+            rows += IndependentLabel.objects.filter(document_id__in=own, annotator=user).values_list(
+                "document_id", "start", "end", "entity_type__name"
+            )
         for document_id, start, end, category in rows:
             spans[document_id].append(Span(start, end, category))
         for pk, location, text in chunk:
-            yield ScanDocument(pk, location, text, spans[pk])
+            whose = sets.get(pk, selectors_team.DOCUMENT)
+            locked = LOCKED_REASON if whose == selectors_team.LOCKED else ""
+            yield ScanDocument(pk, location, text, spans[pk], own=whose == selectors_team.OWN, locked=locked)
         last = chunk[-1][0]
+
+
+LOCKED_REASON = "Labeled independently by others: only adjudication sets its labels."
 
 
 def consistency_findings(*, project: Project, case_sensitive: bool = True) -> list[Finding]:
@@ -355,11 +382,16 @@ def documents_containing(*, project: Project, surface: str, case_sensitive: bool
 
 
 def label_all_preview(
-    *, project: Project, surface: str, entity_type: EntityType, case_sensitive: bool = True
+    *, project: Project, surface: str, entity_type: EntityType, case_sensitive: bool = True, user=None
 ) -> LabelAllPlan:
-    """What labeling every occurrence of `surface` as `entity_type` would create and skip; changes nothing."""
+    """What labeling every occurrence of `surface` as `entity_type` would create and skip for `user`; changes
+    nothing. Documents labeled independently follow `selectors_team.whose_labels`: their assignees label their own
+    copies, and nobody else labels them."""
     documents = documents_containing(project=project, surface=surface, case_sensitive=case_sensitive)
-    return plan_label_all(surface, entity_type.name, scan_documents(documents=documents), case_sensitive=case_sensitive)
+    scan = scan_documents(
+        documents=documents, user=user, label_sets=selectors_team.label_sets(documents=documents, user=user)
+    )
+    return plan_label_all(surface, entity_type.name, scan, case_sensitive=case_sensitive)
 
 
 def label_batch_list(*, project: Project, limit: int = 5) -> QuerySet[LabelBatch]:
@@ -374,7 +406,10 @@ def label_batch_get(*, project: Project, batch_id: int) -> LabelBatch:
     return batch
 
 
-def label_batch_documents(*, batch: LabelBatch) -> QuerySet[Document]:
-    """The documents a "label all" step labeled, by location."""
-    ids = {document_id for _, document_id, *_ in batch.labels}
+def label_batch_documents(*, batch: LabelBatch, user=None) -> QuerySet[Document]:
+    """The documents a "label all" step labeled, by location. Those where it labeled its author's own copy
+    (independent labeling) are listed to the author and to reviewers only, as that copy is."""
+    mine = user is not None and user.is_authenticated and user.pk == batch.created_by_id
+    shown = mine or (user is not None and can(user, batch.project, Action.REVIEW))
+    ids = {row[1] for row in batch.labels if shown or row[5:] != [LabelBatch.OWN]}
     return batch.project.documents.filter(pk__in=ids).only("pk", "location").order_by("location")

@@ -20,6 +20,7 @@ from annotation.models import (
 )
 from projects.models import Membership, Project, Role
 from projects.permissions import Action, can
+from studio.exceptions import Conflict
 from studio.tokenization import tokenize
 
 INDEPENDENT_MIN_ANNOTATORS = 2  # a document assigned to this many members or more is labeled independently
@@ -27,24 +28,82 @@ INDEPENDENT_MIN_ANNOTATORS = 2  # a document assigned to this many members or mo
 
 # ---------------------------------------------------------------- whose labels
 
+DOCUMENT = "document"  # the document's `Label`s: what trains, evaluates and exports
+OWN = "own"  # the acting annotator's own `IndependentLabel`s
+LOCKED = "locked"  # none: others label the document independently, and only adjudication sets its labels
+
+
+def _independent(*, assignees: int, adjudicated_at) -> bool:
+    return adjudicated_at is None and assignees >= INDEPENDENT_MIN_ANNOTATORS
+
 
 def is_independent(*, document: Document) -> bool:
     """Whether the document is labeled independently now: assigned to two or more members and not adjudicated yet
     (the one home of this rule)."""
-    if document.adjudicated_at is not None:
-        return False
-    return document.assignments.count() >= INDEPENDENT_MIN_ANNOTATORS
+    return _independent(assignees=document.assignments.count(), adjudicated_at=document.adjudicated_at)
+
+
+def whose_labels(*, independent: bool, assigned: bool) -> str:
+    """Which labels a person's edit of a document writes (the one home of this rule, for every path that writes
+    labels: one at a time, accepted suggestions, label all and its undo). On a document labeled independently an
+    assignee writes only their own (`OWN`), and nobody writes the document's labels (`LOCKED`): adjudication
+    (`services.adjudication`) alone sets them. On any other document, the document's labels (`DOCUMENT`)."""
+    if not independent:
+        return DOCUMENT
+    return OWN if assigned else LOCKED
+
+
+def _signed_in(user) -> bool:
+    return user is not None and user.is_authenticated
+
+
+def label_set(*, document: Document, user) -> str:
+    """`whose_labels` for `user` on `document`."""
+    independent = is_independent(document=document)
+    assigned = independent and _signed_in(user) and document.assignments.filter(user=user).exists()
+    return whose_labels(independent=independent, assigned=assigned)
+
+
+def label_sets(*, documents: QuerySet[Document], user) -> dict[int, str]:
+    """`whose_labels` for `user` on each of `documents` labeled independently (one query; the others, absent,
+    are `DOCUMENT`)."""
+    mine = Exists(Assignment.objects.filter(document=OuterRef("pk"), user_id=user.pk if _signed_in(user) else None))
+    rows = (
+        Document.objects.filter(pk__in=documents.values("pk"), adjudicated_at=None)
+        .annotate(assignees=Count("assignments"))
+        .filter(assignees__gte=INDEPENDENT_MIN_ANNOTATORS)
+        .annotate(mine=mine)
+        .order_by()
+        .values_list("pk", "mine")
+    )
+    return {pk: whose_labels(independent=True, assigned=assigned) for pk, assigned in rows}
+
+
+def labeling_refusal(*, document: Document) -> Conflict:
+    """Why someone not assigned may not change the labels of a document labeled independently."""
+    names = ", ".join(sorted(document.assignments.values_list("user__username", flat=True)))
+    return Conflict(
+        f"'{document.location}' is labeled independently by {names}: each labels their own copy, and its labels "
+        "are set only when a reviewer adjudicates it (Adjudicate, in the labeling view). Nothing was changed.",
+        innererror_code="IndependentLabeling",
+    )
 
 
 def own_labels(*, document: Document, user) -> tuple[QuerySet, bool]:
-    """The labels `user` sees and edits in the labeling view, and whether they are their independent ones: an
-    annotator of a document labeled independently has only their own; everyone else has the document's."""
-    if (
-        user is not None
-        and user.is_authenticated
-        and is_independent(document=document)
-        and document.assignments.filter(user=user).exists()
-    ):
+    """The labels `user` sees in the labeling view, and whether they are their independent ones: an annotator of
+    a document labeled independently has only their own; everyone else has the document's."""
+    if label_set(document=document, user=user) == OWN:
+        return IndependentLabel.objects.filter(document=document, annotator=user).select_related("entity_type"), True
+    return document.labels.select_related("entity_type"), False
+
+
+def writable_labels(*, document: Document, user) -> tuple[QuerySet, bool]:
+    """The labels an edit by `user` changes, as `own_labels`; a Conflict (`labeling_refusal`) when `whose_labels`
+    says none."""
+    whose = label_set(document=document, user=user)
+    if whose == LOCKED:
+        raise labeling_refusal(document=document)
+    if whose == OWN:
         return IndependentLabel.objects.filter(document=document, annotator=user).select_related("entity_type"), True
     return document.labels.select_related("entity_type"), False
 
@@ -73,6 +132,12 @@ def document_status(*, review_status: str, has_labels: bool) -> str:
     if review_status:
         return review_status
     return STATUS_LABELED if has_labels else STATUS_UNLABELED
+
+
+def review_reopened(*, document: Document) -> bool:
+    """Whether the document was reviewed and its labels changed since: `services.reviews` keeps the reviewer and
+    time of the verdict a label change undid, and no other path leaves them without a verdict."""
+    return document.review_status == ReviewStatus.NONE and document.reviewed_at is not None
 
 
 def status_filter(qs: QuerySet[Document], status: str) -> QuerySet[Document]:
@@ -158,10 +223,11 @@ def label_change_list(*, document: Document, user, username: str = "") -> QueryS
     return qs.order_by("-created_at", "-id")
 
 
-def label_change_users(*, document: Document) -> list[str]:
-    """Who changed the document's labels, for the history's filter."""
-    names = document.label_changes.exclude(user=None).values_list("user__username", flat=True).distinct()
-    return sorted(names)
+def label_change_users(*, document: Document, user) -> list[str]:
+    """Who changed the document's labels, for the history's filter: only those whose changes `user` may see
+    (`label_change_list`), so the names of who labeled on their own stay theirs as well."""
+    changes = label_change_list(document=document, user=user).exclude(user=None).order_by()
+    return sorted(changes.values_list("user__username", flat=True).distinct())
 
 
 # ---------------------------------------------------------------- independent labels and agreement
@@ -183,10 +249,13 @@ class AdjudicationRow:
     text: str
     by: dict[str, str]  # annotator -> type name
     current: str  # the document's own label there (its type), or ""
+    annotators: int = 0  # how many annotators the document has
+    chosen: str = ""  # the type the page preselects (`_preselect`), or "" for no label
 
     @property
     def agreed(self) -> bool:
-        return len(set(self.by.values())) == 1 and len(self.by) > 1
+        """Every annotator labeled this span, all with the same type."""
+        return len(set(self.by.values())) == 1 and len(self.by) == self.annotators > 1
 
     @property
     def majority(self) -> str:
@@ -196,8 +265,21 @@ class AdjudicationRow:
         return max(sorted(counts), key=lambda name: counts[name]) if counts else ""
 
 
+def _preselect(rows: list[AdjudicationRow]) -> None:
+    """Sets each row's preselected choice: the document's current label there, else the type most of its
+    annotators gave; a row overlapping one chosen before (current labels first, then the spans more annotators
+    labeled) starts with no label, so that the page as it opens can be saved (final labels never overlap)."""
+    placed: list[tuple[int, int]] = []
+    for row in sorted(rows, key=lambda r: (not r.current, -len(r.by), r.start, r.end)):
+        choice = row.current or row.majority
+        if choice and not any(start < row.end and row.start < end for start, end in placed):
+            row.chosen = choice
+            placed.append((row.start, row.end))
+
+
 def adjudication_get(*, document: Document) -> Adjudication:
-    """The document's annotators (assigned, or with independent labels) and every span any of them labeled."""
+    """The document's annotators (assigned, or with independent labels) and every span any of them labeled, with
+    the document's own labels (which saving replaces) among them."""
     labels = list(
         IndependentLabel.objects.filter(document=document)
         .select_related("annotator", "entity_type")
@@ -209,13 +291,12 @@ def adjudication_get(*, document: Document) -> Adjudication:
         (label.start, label.end): label.entity_type.name for label in document.labels.select_related("entity_type")
     }
     rows: dict[tuple[int, int], AdjudicationRow] = {}
+    for key in sorted({(label.start, label.end) for label in labels} | set(current)):
+        start, end = key
+        rows[key] = AdjudicationRow(start, end, document.text[start:end], {}, current.get(key, ""), len(names))
     for label in labels:
-        key = (label.start, label.end)
-        if key not in rows:
-            rows[key] = AdjudicationRow(
-                label.start, label.end, document.text[label.start : label.end], {}, current.get(key, "")
-            )
-        rows[key].by[label.annotator.username] = label.entity_type.name
+        rows[label.start, label.end].by[label.annotator.username] = label.entity_type.name
+    _preselect(list(rows.values()))
     return Adjudication(annotators=sorted(names), rows=list(rows.values()))
 
 

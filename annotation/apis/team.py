@@ -3,15 +3,12 @@ or an API key; every error leaves as Azure-style JSON through the shared handler
 
 from __future__ import annotations
 
-from typing import Any
-
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from annotation import selectors
-from annotation.apis.ui import _body, _document, labels_json
-from annotation.models import Document
+from annotation.apis.ui import _body, _document, labels_json, review_json
 from annotation.services.adjudication import document_adjudicate
 from annotation.services.assignments import documents_assign, documents_unassign
 from annotation.services.reviews import document_review
@@ -19,18 +16,14 @@ from projects import selectors as project_selectors
 from projects.permissions import Action
 from studio.exceptions import InvalidInput
 
-
-def review_json(document: Document) -> dict[str, Any]:
-    return {
-        "id": document.pk,
-        "status": document.review_status,
-        "comment": document.review_comment,
-        "by": document.reviewed_by.username if document.reviewed_by_id else None,
-        "at": document.reviewed_at.isoformat() if document.reviewed_at else None,
-    }
+ID_MAX = 2**63 - 1  # the largest id a row can have (a larger number would fail in the database, not as bad input)
 
 
 class ReviewUiApi(APIView):
+    def get(self, request: Request, project_name: str, document_id: int) -> Response:
+        """The document's review as it is now (a label change may have undone a "reviewed")."""
+        return Response(review_json(_document(request, project_name, document_id)))
+
     def post(self, request: Request, project_name: str, document_id: int) -> Response:
         """`{"status": "reviewed" | "needs_changes", "comment"}`: a reviewer's verdict on the document."""
         body = _body(request)
@@ -43,12 +36,22 @@ class ReviewUiApi(APIView):
 
 class AdjudicationUiApi(APIView):
     def post(self, request: Request, project_name: str, document_id: int) -> Response:
-        """`{"labels": [[start, end, entityTypeId], ...]}`: the document's final labels (code points)."""
+        """`{"labels": [[start, end, entityTypeId], ...], "labelsVersion"?}`: the document's final labels (code
+        points); with `labelsVersion` (the page's), refused with 409 if the labels changed since."""
         body = _body(request)
         document = _document(request, project_name, document_id, Action.REVIEW)
-        count = document_adjudicate(document=document, user=request.user, labels=body.get("labels"))
+        count = document_adjudicate(
+            document=document, user=request.user, labels=body.get("labels"), labels_version=body.get("labelsVersion")
+        )
         document.refresh_from_db()
-        return Response({"count": count, "labels": labels_json(document, request.user), **review_json(document)})
+        return Response(
+            {
+                "count": count,
+                "labels": labels_json(document, request.user),
+                "labelsVersion": selectors.label_version(document=document),
+                **review_json(document),
+            }
+        )
 
 
 class AssignmentsUiApi(APIView):
@@ -57,7 +60,11 @@ class AssignmentsUiApi(APIView):
         body = _body(request)
         project = project_selectors.project_get(user=request.user, name=project_name, action=Action.MANAGE)
         ids = body.get("documentIds")
-        if not isinstance(ids, list) or not ids or not all(isinstance(i, int) and not isinstance(i, bool) for i in ids):
+        if (
+            not isinstance(ids, list)
+            or not ids
+            or not all(isinstance(i, int) and not isinstance(i, bool) and 0 < i <= ID_MAX for i in ids)
+        ):
             raise InvalidInput("documentIds must be a non-empty list of document ids.", target="documentIds")
         documents = selectors.document_list(project=project).filter(pk__in=ids)
         if body.get("unassign") is True:

@@ -118,6 +118,7 @@ def document_json(document: Document, user, *, filters: DocumentFilterForm | Non
     listed = filters.selector_filters() if filters is not None else {}
     previous_id, next_id = selectors.document_neighbors(project=project, document=document, **listed)
     labels_version = labels_etag(document, user)
+    whose = selectors_team.label_set(document=document, user=user)
     return {
         "id": document.pk,
         "project": project.name,
@@ -134,26 +135,42 @@ def document_json(document: Document, user, *, filters: DocumentFilterForm | Non
         "previousId": previous_id,
         "nextId": next_id,
         "role": role_of(user, project),
-        "canLabel": can(user, project, Action.LABEL),
+        # Labeling needs the role, and on a document others label independently more (`whose_labels`).
+        "canLabel": can(user, project, Action.LABEL) and whose != selectors_team.LOCKED,
         "canAssignDataset": can(user, project, Action.ASSIGN_DATASET),
-        **team_json(document, user),
+        **team_json(document, user, whose=whose),
     }
 
 
-def team_json(document: Document, user) -> dict[str, Any]:
-    """The team workflow's part of the labeling view: review status, assignees, independent labeling."""
-    _, own = selectors_team.own_labels(document=document, user=user)
+def review_json(document: Document) -> dict[str, Any]:
+    """The document's review: the verdict, and when a label change undid a "reviewed" (`reopened`), a `note`
+    saying so."""
+    by = document.reviewed_by.username if document.reviewed_by_id else None
+    reopened = selectors_team.review_reopened(document=document)
     return {
-        "review": {
-            "status": document.review_status,
-            "comment": document.review_comment,
-            "by": document.reviewed_by.username if document.reviewed_by_id else None,
-            "at": document.reviewed_at.isoformat() if document.reviewed_at else None,
-        },
+        "id": document.pk,
+        "status": document.review_status,
+        "comment": document.review_comment,
+        "by": by,
+        "at": document.reviewed_at.isoformat() if document.reviewed_at else None,
+        "reopened": reopened,
+        "note": f"Back to labeled: the labels changed after {by or 'someone'} marked it reviewed, so it needs "
+        "reviewing again."
+        if reopened
+        else "",
+    }
+
+
+def team_json(document: Document, user, *, whose: str) -> dict[str, Any]:
+    """The team workflow's part of the labeling view: review status, assignees, independent labeling (`whose`:
+    `selectors_team.label_set` for `user`)."""
+    return {
+        "review": review_json(document),
         "canReview": can(user, document.project, Action.REVIEW),
         "assignees": selectors_team.assignees(document_ids=[document.pk]).get(document.pk, []),
         "independent": selectors_team.is_independent(document=document),
-        "ownLabels": own,
+        "ownLabels": whose == selectors_team.OWN,
+        "labelSet": whose,
     }
 
 

@@ -6,13 +6,14 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
+from annotation import selectors
 from annotation.models import Document, Label, LabelChangeAction, ReviewStatus
 from annotation.services.audit import label_changes_record, label_snapshot
 from annotation.spans import Span, check_no_overlap
 from projects.permissions import Action, require
 from projects.services.activity import activity_record
 from studio import limits
-from studio.exceptions import InvalidInput
+from studio.exceptions import Conflict, InvalidInput
 
 
 def _chosen(document: Document, chosen: object) -> list[tuple[int, int, object]]:
@@ -43,11 +44,23 @@ def _chosen(document: Document, chosen: object) -> list[tuple[int, int, object]]
 
 
 @transaction.atomic
-def document_adjudicate(*, document: Document, user, labels: object) -> int:
+def document_adjudicate(*, document: Document, user, labels: object, labels_version: object = None) -> int:
     """Replaces the document's labels with `labels` (the reviewer's choice), ends its independent labeling and
-    marks it reviewed; every removed and added label is in the audit trail. Returns how many labels it has."""
+    marks it reviewed; every removed and added label is in the audit trail. Returns how many labels it has.
+    `labels_version` (`selectors.label_version` as the reviewer's page read it) makes it refuse, with 409, when
+    the document's labels changed since: the choice would silently undo that change."""
     document = Document.objects.select_for_update().select_related("project").get(pk=document.pk)
     require(user, document.project, Action.REVIEW)
+    if labels_version is not None:
+        if not isinstance(labels_version, str):
+            raise InvalidInput("labelsVersion must be the version the page read.", target="labelsVersion")
+        if labels_version != selectors.label_version(document=document):
+            raise Conflict(
+                f"The labels of '{document.location}' changed since this page was loaded; nothing was changed. "
+                "Reload it to see them, then choose again.",
+                target="labelsVersion",
+                innererror_code="LabelVersionConflict",
+            )
     spans = _chosen(document, labels)
     editor = user if user.is_authenticated else None
     old = list(document.labels.select_related("entity_type"))

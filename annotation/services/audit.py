@@ -60,8 +60,10 @@ def label_changes_record(
     action: LabelChangeAction,
     changes: Iterable[tuple[Document | int, str, int | None, dict | None, dict | None]],
     summary: str = "",
+    independent: bool = False,
 ) -> int:
-    """Records many one-label changes at once: (document or its id, location, label id, before, after) each."""
+    """Records many one-label changes at once: (document or its id, location, label id, before, after) each;
+    `independent`: of the user's own labels (`IndependentLabel`)."""
     editor = _user(user)
     rows = [
         LabelChange(
@@ -73,6 +75,7 @@ def label_changes_record(
             label_id=label_id,
             before=before,
             after=after,
+            independent=independent,
             summary=summary[:300],
         )
         for document, location, label_id, before, after in changes
@@ -89,8 +92,10 @@ def label_bulk_change_record(
     count: int,
     summary: str,
     document: Document | None = None,
+    independent: bool = False,
 ) -> LabelChange | None:
-    """Records one row standing for `count` labels created or removed together (nothing when `count` is 0)."""
+    """Records one row standing for `count` labels created or removed together (nothing when `count` is 0);
+    `independent`: annotators' own labels (`IndependentLabel`)."""
     if count <= 0:
         return None
     return LabelChange.objects.create(
@@ -100,5 +105,6 @@ def label_bulk_change_record(
         user=_user(user),
         action=action,
         count=count,
+        independent=independent,
         summary=summary[:300],
     )

@@ -3,8 +3,10 @@ that step.
 
 The labels are created under the label service's rules: the documents are locked first (as `label_create` locks
 its document), each label passes `limits.check_label_span`, and an occurrence that an existing label overlaps is
-skipped with the overlap rule's own message (`annotation.spans`), never forced. The step is recorded as a
-`LabelBatch` and in the project's activity; undo removes exactly the labels it created that are still as created.
+skipped with the overlap rule's own message (`annotation.spans`), never forced. Documents labeled independently
+follow `selectors_team.whose_labels`: an assignee's step labels their own copy, and nobody else's step labels them.
+The step is recorded as a `LabelBatch`, in the audit trail and in the project's activity; undo removes exactly the
+labels it created that are still as created.
 """
 
 from __future__ import annotations
@@ -15,9 +17,10 @@ from django.db import transaction
 from django.db.models.functions import Length
 from django.utils import timezone
 
-from annotation import selectors
-from annotation.models import Document, EntityType, Label, LabelBatch, LabelChangeAction
+from annotation import selectors, selectors_team
+from annotation.models import Document, EntityType, IndependentLabel, Label, LabelBatch, LabelChangeAction
 from annotation.services.audit import label_changes_record, label_snapshot
+from annotation.services.reviews import documents_review_invalidate
 from projects.models import Project
 from projects.permissions import Action, require
 from projects.services.activity import activity_record
@@ -60,7 +63,7 @@ def label_batch_create(
     # Locked until the batch is recorded, as `label_create` locks its document.
     lengths = dict(candidates.select_for_update().values_list("pk", Length("text")))
     plan = selectors.label_all_preview(
-        project=project, surface=surface, entity_type=entity_type, case_sensitive=case_sensitive
+        project=project, surface=surface, entity_type=entity_type, case_sensitive=case_sensitive, user=user
     )
     if plan.fingerprint != fingerprint:
         raise Conflict(
@@ -70,8 +73,8 @@ def label_batch_create(
         )
     if not plan.create:
         raise InvalidInput(
-            f"No occurrence of '{plan.surface}' is left to label: each is labeled {entity_type.name} already or "
-            "overlaps a label. Nothing changed."
+            f"No occurrence of '{plan.surface}' is left to label: each is labeled {entity_type.name} already, "
+            "overlaps a label or lies in a document others label independently. Nothing changed."
         )
     for occurrence in plan.create:
         limits.check_label_span(occurrence.start, occurrence.end, lengths[occurrence.document_id])
@@ -86,6 +89,13 @@ def label_batch_create(
             updated_by=editor,
         )
         for o in plan.create
+        if not o.own
+    )
+    # In documents labeled independently, an assignee labels their own copy (`selectors_team.whose_labels`).
+    created_own = IndependentLabel.objects.bulk_create(
+        IndependentLabel(document_id=o.document_id, annotator=user, entity_type=entity_type, start=o.start, end=o.end)
+        for o in plan.create
+        if o.own
     )
     batch = LabelBatch.objects.create(
         project=project,
@@ -93,7 +103,11 @@ def label_batch_create(
         type_name=entity_type.name,
         surface=plan.surface,
         case_sensitive=case_sensitive,
-        labels=[[label.pk, label.document_id, label.start, label.end, entity_type.pk] for label in created],
+        labels=[[label.pk, label.document_id, label.start, label.end, entity_type.pk] for label in created]
+        + [
+            [label.pk, label.document_id, label.start, label.end, entity_type.pk, LabelBatch.OWN]
+            for label in created_own
+        ],
         documents=plan.documents,
         skipped=[
             [s.occurrence.document_id, s.occurrence.location, s.occurrence.start, s.occurrence.end, s.reason]
@@ -102,32 +116,40 @@ def label_batch_create(
         skipped_count=len(plan.skipped),
         created_by=editor,
     )
-    texts = dict(Document.objects.filter(pk__in={label.document_id for label in created}).values_list("pk", "text"))
+    texts = dict(Document.objects.filter(pk__in={o.document_id for o in plan.create}).values_list("pk", "text"))
     locations = {o.document_id: o.location for o in plan.create}
-    label_changes_record(
-        project=project,
-        user=user,
-        action=LabelChangeAction.BULK_CREATE,
-        changes=(
-            (
-                label.document_id,
-                locations.get(label.document_id, ""),
-                label.pk,
-                None,
-                label_snapshot(
-                    text=texts[label.document_id], entity_type=entity_type, start=label.start, end=label.end
-                ),
-            )
-            for label in created
-        ),
-        summary=f"label all {_quoted(plan.surface)} (batch {batch.pk})",
+    for labels, independent in ((created, False), (created_own, True)):
+        label_changes_record(
+            project=project,
+            user=user,
+            action=LabelChangeAction.BULK_CREATE,
+            changes=(
+                (
+                    label.document_id,
+                    locations.get(label.document_id, ""),
+                    label.pk,
+                    None,
+                    label_snapshot(
+                        text=texts[label.document_id], entity_type=entity_type, start=label.start, end=label.end
+                    ),
+                )
+                for label in labels
+            ),
+            summary=f"label all {_quoted(plan.surface)} (batch {batch.pk})",
+            independent=independent,
+        )
+    documents_review_invalidate(document_ids={label.document_id for label in created})
+    count = len(created) + len(created_own)
+    locked = sum(1 for s in plan.skipped if s.reason == selectors.LOCKED_REASON)
+    overlapping = len(plan.skipped) - locked
+    skipped = (f"; skipped {overlapping} overlapping a label" if overlapping else "") + (
+        f"; skipped {locked} in documents others label independently" if locked else ""
     )
-    skipped = f"; skipped {len(plan.skipped)} overlapping a label" if plan.skipped else ""
     activity_record(
         project=project,
         user=user,
         verb="labeled",
-        summary=f"labeled all {len(created)} unlabeled occurrences of {_quoted(plan.surface)} as {entity_type.name} "
+        summary=f"labeled all {count} unlabeled occurrences of {_quoted(plan.surface)} as {entity_type.name} "
         f"in {plan.documents} document{'s' if plan.documents != 1 else ''}{skipped}",
     )
     return batch
@@ -138,6 +160,7 @@ class UndoResult:
     removed: int  # labels of the batch removed
     changed: int  # labels of the batch whose type or extent someone changed since: kept
     gone: int  # labels of the batch someone had already removed
+    locked: int = 0  # labels of the batch in documents labeled independently since: kept (adjudication decides)
 
     @property
     def message(self) -> str:
@@ -149,36 +172,90 @@ class UndoResult:
             )
         if self.gone:
             parts.append(f"{self.gone} {'were' if self.gone != 1 else 'was'} already removed.")
+        if self.locked:
+            parts.append(
+                f"{self.locked} in documents labeled independently since {'were' if self.locked != 1 else 'was'} "
+                "kept (adjudication sets their labels)."
+            )
         return " ".join(parts)
+
+
+@dataclass(frozen=True)
+class _Row:
+    """One label a batch created, as created."""
+
+    pk: int
+    document_id: int
+    start: int
+    end: int
+    type_id: int
+    own: bool
+
+    @classmethod
+    def of(cls, row: list) -> _Row:
+        return cls(*row[:5], own=row[5:6] == [LabelBatch.OWN])
+
+    @property
+    def state(self) -> tuple[int, int, int, int]:
+        return self.document_id, self.start, self.end, self.type_id
+
+
+def _states(model, rows: list[_Row], **only) -> dict[int, tuple[int, int, int, int]]:
+    """The current state (document, start, end, type) of those of `rows` still there, by id."""
+    found = model.objects.filter(pk__in=[row.pk for row in rows], **only)
+    return {pk: tuple(state) for pk, *state in found.values_list("pk", "document_id", "start", "end", "entity_type_id")}
 
 
 @transaction.atomic
 def label_batch_undo(*, project: Project, user, batch_id: int) -> UndoResult:
     """Removes the labels the batch created that are still as created (same document, extent and type); reports
-    those changed or removed since, which stay as they are. A batch is undone once."""
+    those changed or removed since, which stay as they are, and keeps those in documents that became labeled
+    independently since (`selectors_team.whose_labels`). A batch is undone once; one that labeled its author's own
+    copies of documents labeled independently, by its author only."""
     require(user, project, Action.LABEL)
     batch = selectors.label_batch_get(project=project, batch_id=batch_id)
-    batch = LabelBatch.objects.select_for_update().get(pk=batch.pk)
+    batch = LabelBatch.objects.select_for_update().select_related("created_by").get(pk=batch.pk)
     if batch.undone_at is not None:
         raise Conflict(
             f"Labeling '{batch.surface}' as {batch.type_name} was already undone.", innererror_code="AlreadyUndone"
         )
-    recorded = {row[0]: tuple(row[1:]) for row in batch.labels}  # label id -> (document, start, end, type)
-    list(Document.objects.select_for_update().filter(pk__in={r[0] for r in recorded.values()}).values_list("pk"))
-    current = {
-        pk: (document_id, start, end, type_id)
-        for pk, document_id, start, end, type_id in Label.objects.filter(pk__in=recorded).values_list(
-            "pk", "document_id", "start", "end", "entity_type_id"
+    rows = [_Row.of(row) for row in batch.labels]
+    own = [row for row in rows if row.own]
+    if own and (batch.created_by is None or batch.created_by_id != getattr(user, "pk", None)):
+        author = batch.created_by.username if batch.created_by else "its author"
+        raise Conflict(
+            f"Labeling '{batch.surface}' as {batch.type_name} also labeled {author}'s own copies of documents labeled "
+            f"independently; only {author} can undo it.",
+            innererror_code="NotYours",
         )
-    }
-    unchanged = [pk for pk, state in recorded.items() if current.get(pk) == state]
-    changed = sum(1 for pk in recorded if pk in current and current[pk] != recorded[pk])
-    _record_undo(project, user, batch, [(pk, *recorded[pk]) for pk in unchanged])
-    Label.objects.filter(pk__in=unchanged).delete()
+    ordinary = [row for row in rows if not row.own]
+    documents = Document.objects.filter(pk__in={row.document_id for row in rows})
+    list(documents.select_for_update().values_list("pk"))  # locked, as `label_create` locks its document
+    sets = selectors_team.label_sets(documents=documents, user=user)
+    current = _states(Label, ordinary)
+    current_own = _states(IndependentLabel, own, annotator=user) if own else {}
+    unchanged = [row for row in ordinary if current.get(row.pk) == row.state]
+    locked = [row for row in unchanged if sets.get(row.document_id, selectors_team.DOCUMENT) != selectors_team.DOCUMENT]
+    unchanged = [row for row in unchanged if row not in locked]
+    unchanged_own = [row for row in own if current_own.get(row.pk) == row.state]
+    changed = sum(1 for row in ordinary if row.pk in current and current[row.pk] != row.state) + sum(
+        1 for row in own if row.pk in current_own and current_own[row.pk] != row.state
+    )
+    _record_undo(project, user, batch, unchanged, independent=False)
+    _record_undo(project, user, batch, unchanged_own, independent=True)
+    Label.objects.filter(pk__in=[row.pk for row in unchanged]).delete()
+    IndependentLabel.objects.filter(pk__in=[row.pk for row in unchanged_own], annotator=user).delete()
+    documents_review_invalidate(document_ids={row.document_id for row in unchanged})
     batch.undone_at = timezone.now()
     batch.undone_by = _editor(user)
     batch.save(update_fields=["undone_at", "undone_by"])
-    result = UndoResult(removed=len(unchanged), changed=changed, gone=len(recorded) - len(current))
+    removed = len(unchanged) + len(unchanged_own)
+    result = UndoResult(
+        removed=removed,
+        changed=changed,
+        gone=len(rows) - len(current) - len(current_own),
+        locked=len(locked),
+    )
     kept = f"; kept {changed} changed since" if changed else ""
     activity_record(
         project=project,
@@ -190,11 +267,11 @@ def label_batch_undo(*, project: Project, user, batch_id: int) -> UndoResult:
     return result
 
 
-def _record_undo(project: Project, user, batch: LabelBatch, removed: list[tuple[int, int, int, int, int]]) -> None:
-    """The audit trail of an undo: one row per label removed ((label, document, start, end, type) each)."""
+def _record_undo(project: Project, user, batch: LabelBatch, removed: list[_Row], *, independent: bool) -> None:
+    """The audit trail of an undo: one row per label removed."""
     documents = {
         pk: (location, text)
-        for pk, location, text in Document.objects.filter(pk__in={row[1] for row in removed}).values_list(
+        for pk, location, text in Document.objects.filter(pk__in={row.document_id for row in removed}).values_list(
             "pk", "location", "text"
         )
     }
@@ -204,13 +281,16 @@ def _record_undo(project: Project, user, batch: LabelBatch, removed: list[tuple[
         action=LabelChangeAction.BULK_DELETE,
         changes=(
             (
-                document_id,
-                documents[document_id][0],
-                pk,
-                label_snapshot(text=documents[document_id][1], entity_type=batch.type_name, start=start, end=end),
+                row.document_id,
+                documents[row.document_id][0],
+                row.pk,
+                label_snapshot(
+                    text=documents[row.document_id][1], entity_type=batch.type_name, start=row.start, end=row.end
+                ),
                 None,
             )
-            for pk, document_id, start, end, _ in removed
+            for row in removed
         ),
         summary=f"undid label all {_quoted(batch.surface)} (batch {batch.pk})",
+        independent=independent,
     )

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.db.models import QuerySet
 
-from annotation.models import Dataset, Document, Label, LabelChangeAction
+from annotation.models import Dataset, Document, IndependentLabel, Label, LabelChangeAction
 from annotation.services.audit import label_bulk_change_record
 from projects.languages import language_choices, same_language
 from projects.models import Project
@@ -100,4 +100,13 @@ def _record_labels_deleted(project: Project, user, documents: QuerySet[Document]
         action=LabelChangeAction.BULK_DELETE,
         count=labels,
         summary=f"deleted {count} documents with their {labels} labels",
+    )
+    own = IndependentLabel.objects.filter(document__in=documents.values("pk")).count()
+    label_bulk_change_record(
+        project=project,
+        user=user,
+        action=LabelChangeAction.BULK_DELETE,
+        count=own,
+        summary=f"deleted {count} documents with {own} labels annotators made on their own (independent labeling)",
+        independent=True,
     )

@@ -6,6 +6,7 @@ from django.db.models import Max
 from annotation.entity_names import case_clash_message, find_case_clash
 from annotation.models import EntityType, LabelChangeAction
 from annotation.services.audit import label_bulk_change_record
+from annotation.services.reviews import documents_review_invalidate
 from projects.models import Project
 from projects.services.activity import activity_record
 from studio import limits
@@ -130,5 +131,17 @@ def entity_type_delete(*, entity_type: EntityType, user) -> int:
         count=count,
         summary=f"deleted entity type {entity_type.name} with its {count} labels",
     )
+    own = entity_type.independent_labels.count()
+    label_bulk_change_record(
+        project=entity_type.project,
+        user=user,
+        action=LabelChangeAction.BULK_DELETE,
+        count=own,
+        summary=f"deleted entity type {entity_type.name} with {own} labels annotators made on their own "
+        "(independent labeling)",
+        independent=True,
+    )
+    labeled = entity_type.labels.order_by().values_list("document_id", flat=True).distinct()
+    documents_review_invalidate(document_ids=labeled)  # their labels change
     entity_type.delete()
     return count

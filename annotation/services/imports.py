@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from annotation.entity_names import case_clash_message, find_case_clashes
 from annotation.formats import DocumentData, ProblemList, ProjectData
 from annotation.formats.validation import check_document_languages
-from annotation.models import Document, EntityType, Label, LabelChangeAction
+from annotation.models import Document, EntityType, IndependentLabel, Label, LabelChangeAction
 from annotation.services import staging
 from annotation.services.audit import label_bulk_change_record
 from annotation.services.entity_types import next_color
@@ -87,6 +87,16 @@ def _swap_in(*, user, name: str, data: ProjectData, staged: Project) -> tuple[Pr
             action=LabelChangeAction.BULK_DELETE,
             count=old_labels,
             summary=f"an import replaced the project: its {old_labels} labels went with its documents",
+        )
+        own = IndependentLabel.objects.filter(document__project=project).count()
+        label_bulk_change_record(
+            project=project,
+            user=user,
+            action=LabelChangeAction.BULK_DELETE,
+            count=own,
+            summary=f"an import replaced the project: {own} labels annotators made on their own (independent "
+            "labeling) went with its documents",
+            independent=True,
         )
         replaced = staging.staging_create(replaced=True)
         staging.content_move(source=project, target=replaced)

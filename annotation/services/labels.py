@@ -5,8 +5,10 @@ Each edit locks the document row first (`select_for_update`), so on PostgreSQL t
 both pass the overlap check; on SQLite the IMMEDIATE transaction already serialises writers.
 Offsets are code points, half-open, like everywhere on the server.
 
-Whose labels an edit changes is `selectors_team.own_labels`: the document's, or, for an annotator of a document
-labeled independently, that annotator's own `IndependentLabel`s (never trained on until adjudicated).
+Whose labels an edit changes is `selectors_team.writable_labels` (the rule: `selectors_team.whose_labels`): the
+document's, or, for an assignee of a document labeled independently, that annotator's own `IndependentLabel`s
+(never trained on until adjudicated); anyone else is refused there, as only adjudication sets such a document's
+labels.
 
 Every label has a `version`; an update or removal that names the version it saw is refused with 409 when the label
 has changed since (someone else's edit), instead of silently writing over it.
@@ -96,7 +98,11 @@ def _quoted(document: Document, start: int, end: int) -> str:
 
 
 def _record(document: Document, user, summary: str, *, independent: bool) -> None:
-    whose = " (own labels, independent labeling)" if independent else ""
+    """The project's activity entry. Everyone in the project reads the activity, so an edit of one's own labels
+    (independent labeling) says only where: what they labeled stays theirs until adjudication."""
+    if independent:
+        summary = "changed their own labels"
+    whose = " (independent labeling)" if independent else ""
     activity_record(
         project=document.project, user=user, verb="labeled", summary=f"{summary} in {document.location}{whose}"
     )
@@ -116,7 +122,7 @@ def label_create(
     require(user, document.project, Action.LABEL)
     limits.check_label_span(start, end, len(document.text))
     entity_type = _entity_type(document, entity_type_id)
-    labels, independent = selectors_team.own_labels(document=document, user=user)
+    labels, independent = selectors_team.writable_labels(document=document, user=user)
     _check_free(labels, document, Span(start, end, entity_type.name))
     if independent:
         label = IndependentLabel.objects.create(
@@ -163,7 +169,7 @@ def label_update(
     caller saw) is not the label's any more."""
     document = _lock(document)
     require(user, document.project, Action.LABEL)
-    labels, independent = selectors_team.own_labels(document=document, user=user)
+    labels, independent = selectors_team.writable_labels(document=document, user=user)
     label = _label(labels, document, label_id)
     _check_version(label, version)
     before = _snapshot(document, label)
@@ -208,7 +214,7 @@ def label_delete(*, document: Document, user, label_id: int, version: int | None
     """Removes one label; 404 if it is already gone, 409 if `version` is not the label's any more."""
     document = _lock(document)
     require(user, document.project, Action.LABEL)
-    labels, independent = selectors_team.own_labels(document=document, user=user)
+    labels, independent = selectors_team.writable_labels(document=document, user=user)
     label = _label(labels, document, label_id)
     _check_version(label, version)
     before = _snapshot(document, label)

@@ -3,14 +3,17 @@ review, and then only reviewed documents train (`selectors_team.training_documen
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db import transaction
 from django.utils import timezone
 
+from annotation import selectors_team
 from annotation.models import Document, ReviewStatus
 from projects.models import Project
 from projects.permissions import Action, require
 from projects.services.activity import activity_record
-from studio.exceptions import InvalidInput
+from studio.exceptions import Conflict, InvalidInput
 
 COMMENT_MAX_CHARS = 2000
 VERDICTS = (ReviewStatus.REVIEWED, ReviewStatus.NEEDS_CHANGES)
@@ -34,6 +37,14 @@ def document_review(*, document: Document, user, status: object, comment: object
         raise InvalidInput(f"The comment is over {COMMENT_MAX_CHARS:,} characters.", target="comment")
     if status == ReviewStatus.NEEDS_CHANGES and not comment:
         raise InvalidInput("Say what needs to change: sending a document back needs a comment.", target="comment")
+    if status == ReviewStatus.REVIEWED and selectors_team.is_independent(document=document):
+        # "Reviewed" vouches for the document's labels, which adjudication has not chosen yet (it marks it reviewed).
+        raise Conflict(
+            f"'{document.location}' is still labeled independently; adjudicate it to choose its labels (that marks "
+            "it reviewed). Nothing was changed.",
+            target="status",
+            innererror_code="IndependentLabeling",
+        )
     document.review_status = status
     document.review_comment = comment
     document.reviewed_by = _editor(user)
@@ -44,11 +55,24 @@ def document_review(*, document: Document, user, status: object, comment: object
     return document
 
 
+def documents_review_invalidate(*, document_ids: Iterable[int]) -> int:
+    """Reviewed documents whose labels change are reviewed no more ("reviewed" vouches for the labels as they
+    were; the one home of this rule): every service that changes a document's labels calls this (or
+    `review_invalidate`) in its transaction, adjudication excepted, which gives its own verdict. A document sent
+    back keeps its comment. Its reviewer and time stay, so pages can say why it needs reviewing again
+    (`selectors_team.review_reopened`). Returns how many documents were reviewed."""
+    ids = list(document_ids)
+    if not ids:
+        return 0
+    return Document.objects.filter(pk__in=ids, review_status=ReviewStatus.REVIEWED).update(
+        review_status=ReviewStatus.NONE
+    )
+
+
 def review_invalidate(*, document: Document, user) -> None:
-    """A reviewed document whose labels change is reviewed no more ("reviewed" vouches for the labels as they
-    were); the label services call this in their transaction. A document sent back keeps its comment."""
+    """`documents_review_invalidate` for one document, whose instance follows."""
     if document.review_status == ReviewStatus.REVIEWED:
-        Document.objects.filter(pk=document.pk).update(review_status=ReviewStatus.NONE)
+        documents_review_invalidate(document_ids=[document.pk])
         document.review_status = ReviewStatus.NONE
 
 

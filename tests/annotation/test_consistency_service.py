@@ -116,7 +116,7 @@ def test_a_change_since_the_preview_refuses_and_creates_nothing(owner, project):
 def test_nothing_left_to_label_is_refused(owner, project):
     apply(project, owner)
     with pytest.raises(
-        InvalidInput, match="No occurrence of 'Acme Bank' is left to label: each is labeled Lender already or overlaps"
+        InvalidInput, match="No occurrence of 'Acme Bank' is left to label: each is labeled Lender already, overlaps"
     ):
         apply(project, owner)
 

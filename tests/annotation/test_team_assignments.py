@@ -107,3 +107,12 @@ def test_progress_per_annotator_on_the_overview(team):
     assert (rows["bob"].assigned, rows["bob"].labeled, rows["bob"].reviewed) == (1, 0, 0)
     html = client_for(users["vic"]).get(f"/projects/{project.name}/").content.decode()
     assert "Progress per annotator" in html and '<th scope="row">ann</th>' in html
+
+
+@pytest.mark.parametrize("ids", [[10**20], [0], [-1], [True], ["1"]])
+def test_assigning_ids_no_document_can_have_is_a_400(team, ids):
+    project, users, _ = team
+    response = send(client_for(users["owner"]), "post", f"/api/projects/{project.name}/assignments",
+                    {"documentIds": ids, "usernames": ["ann"]})  # fmt: skip
+    assert response.status_code == 400 and "documentIds must be" in response.json()["error"]["message"]
+    assert not Assignment.objects.exists()

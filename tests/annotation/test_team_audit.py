@@ -6,12 +6,14 @@ import pytest
 from annotation.formats import DocumentData, ProjectData
 from annotation.models import LabelChange, LabelChangeAction
 from annotation.selectors import label_all_preview
+from annotation.services.assignments import documents_assign
 from annotation.services.consistency import label_batch_create, label_batch_undo
 from annotation.services.documents import documents_delete
 from annotation.services.entity_types import entity_type_delete
 from annotation.services.imports import documents_import, project_import
 from annotation.services.labels import label_create, label_delete, label_update
 from annotation.spans import Span
+from projects.models import Activity
 from tests.annotation.team import client_for, doc, team_project
 
 
@@ -105,8 +107,9 @@ def test_imports_record_what_they_replace_and_add(team):
         documents=[DocumentData("x.txt", "Ann Lee", labels=[Span(0, 3, "Person"), Span(4, 7, "Person")])],
     )
     project_import(user=owner, name="team", data=data)
-    replaced = LabelChange.objects.get(project=project, action=LabelChangeAction.BULK_DELETE)
+    replaced = LabelChange.objects.get(project=project, action=LabelChangeAction.BULK_DELETE, independent=False)
     assert replaced.count == 1 and "import replaced" in replaced.summary
+    assert not LabelChange.objects.filter(independent=True).exists()  # none were made on one's own
     added = LabelChange.objects.filter(project=project, action=LabelChangeAction.BULK_CREATE).latest("id")
     assert added.count == 2 and added.summary == "imported 1 documents with 2 labels"
 
@@ -130,3 +133,51 @@ def test_history_page_refuses_non_members(team, make_user):
     stranger = make_user("stranger")
     response = client_for(stranger).get(f"/projects/{project.name}/documents/{doc(project, '02.txt').pk}/history/")
     assert response.status_code == 404
+
+
+def test_deleting_documents_or_types_records_the_independent_labels_that_go_too(team):
+    project, users, types = team
+    owner = users["owner"]
+    documents_assign(project=project, user=owner, documents=project.documents.all(), usernames=["ann", "bob"])
+    label_create(document=doc(project, "02.txt"), user=users["ann"], entity_type_id=types["Amount"], start=19, end=22)
+    label_create(document=doc(project, "03.txt"), user=users["bob"], entity_type_id=types["Amount"], start=0, end=7)
+    label_create(document=doc(project, "03.txt"), user=users["ann"], entity_type_id=types["Person"], start=0, end=7)
+    entity_type_delete(entity_type=project.entity_types.get(name="Amount"), user=owner)
+    row = LabelChange.objects.get(action=LabelChangeAction.BULK_DELETE, independent=True)
+    assert row.count == 2 and "deleted entity type Amount with 2 labels annotators made on their own" in row.summary
+    documents_delete(project=project, user=owner, document_ids=[doc(project, "03.txt").pk])
+    row = LabelChange.objects.filter(action=LabelChangeAction.BULK_DELETE, independent=True).latest("id")
+    assert row.count == 1 and row.summary.startswith("deleted 1 documents with 1 labels annotators made on their own")
+    label_create(document=doc(project, "02.txt"), user=users["bob"], entity_type_id=types["Person"], start=0, end=3)
+    data = ProjectData(name="team", language="en-us", entity_types=["Person"], documents=[DocumentData("x.txt", "x")])
+    project_import(user=owner, name="team", data=data)
+    row = LabelChange.objects.filter(action=LabelChangeAction.BULK_DELETE, independent=True).latest("id")
+    assert row.count == 1 and "an import replaced the project: 1 labels annotators made on their own" in row.summary
+
+
+def test_the_project_activity_does_not_show_what_someone_labeled_on_their_own(team):
+    project, users, types = team
+    document = doc(project, "02.txt")
+    documents_assign(project=project, user=users["owner"], documents=project.documents.filter(pk=document.pk),
+                     usernames=["ann", "bob"])  # fmt: skip
+    label = label_create(document=document, user=users["bob"], entity_type_id=types["Amount"], start=19, end=22)
+    label_update(document=document, user=users["bob"], label_id=label.pk, entity_type_id=types["Person"])
+    label_delete(document=document, user=users["bob"], label_id=label.pk)
+    summaries = list(Activity.objects.filter(user=users["bob"]).values_list("summary", flat=True))
+    assert summaries == ["changed their own labels in 02.txt (independent labeling)"] * 3
+    overview = client_for(users["ann"]).get(f"/projects/{project.name}/").content.decode()
+    assert "changed their own labels in 02.txt (independent labeling)" in overview
+
+
+def test_the_history_filter_names_only_people_whose_changes_one_may_see(team):
+    project, users, types = team
+    document = doc(project, "02.txt")
+    documents_assign(project=project, user=users["owner"], documents=project.documents.filter(pk=document.pk),
+                     usernames=["ann", "bob"])  # fmt: skip
+    label_create(document=document, user=users["bob"], entity_type_id=types["Amount"], start=19, end=22)
+    label_create(document=document, user=users["ann"], entity_type_id=types["Person"], start=0, end=9)
+    url = f"/projects/{project.name}/documents/{document.pk}/history/"
+    anns = client_for(users["ann"]).get(url).content.decode()
+    assert '<option value="ann"' in anns and '<option value="bob"' not in anns
+    ritas = client_for(users["rita"]).get(url).content.decode()
+    assert '<option value="ann"' in ritas and '<option value="bob"' in ritas

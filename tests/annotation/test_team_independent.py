@@ -140,9 +140,71 @@ def test_the_team_pages_and_reads_never_write(team):
         f"/projects/{project.name}/documents/{document.pk}/label/",
         api(project, document),
         api(project, document, "/labels"),
+        api(project, document, "/review"),
+        f"/projects/{project.name}/consistency/label-all/?surface=Ana+Lopez&type={types['Person']}",
     ]
     for path in paths:
         with CaptureQueriesContext(connection) as queries:
             response = client.get(path)
         assert response.status_code == 200, path
         assert not [q["sql"] for q in queries.captured_queries if write.match(q["sql"])], path
+
+
+def test_adjudication_preselects_a_choice_that_can_be_saved_as_it_is(team):
+    from annotation.selectors_team import adjudication_get
+    from annotation.services.adjudication import document_adjudicate
+
+    project, users, types = team
+    document = doc(project, "01.txt")  # "Loan to John Smith for $5,000 on Monday.", imported with Person "John Smith"
+    label_create(document=document, user=users["ann"], entity_type_id=types["Person"], start=8, end=12)
+    label_create(document=document, user=users["bob"], entity_type_id=types["Amount"], start=8, end=18)
+    label_create(document=document, user=users["ann"], entity_type_id=types["Amount"], start=23, end=29)
+    label_create(document=document, user=users["bob"], entity_type_id=types["Amount"], start=23, end=29)
+    rows = adjudication_get(document=document).rows
+    assert [(r.text, r.current, r.chosen, r.agreed) for r in rows] == [
+        ("John", "", "", False),  # overlaps the document's own label, which is shown and kept by default
+        ("John Smith", "Person", "Person", False),
+        ("$5,000", "", "Amount", True),
+    ]
+    chosen = [[r.start, r.end, types[r.chosen]] for r in rows if r.chosen]
+    assert document_adjudicate(document=document, user=users["rita"], labels=chosen) == 2
+    assert sorted(Label.objects.filter(document=document).values_list("start", "end")) == [(8, 18), (23, 29)]
+
+
+def test_all_agree_only_when_every_annotator_labeled_the_span_alike(team):
+    from annotation.selectors_team import adjudication_get
+
+    project, users, types = team
+    document = doc(project, "02.txt")
+    documents_assign(project=project, user=users["owner"], documents=project.documents.filter(pk=document.pk),
+                     usernames=["rita"])  # fmt: skip
+    label_create(document=document, user=users["ann"], entity_type_id=types["Person"], start=0, end=9)
+    label_create(document=document, user=users["bob"], entity_type_id=types["Person"], start=0, end=9)
+    (row,) = adjudication_get(document=document).rows
+    assert row.annotators == 3 and not row.agreed and row.chosen == "Person"
+    label_create(document=document, user=users["rita"], entity_type_id=types["Person"], start=0, end=9)
+    assert adjudication_get(document=document).rows[0].agreed
+
+
+def test_adjudicating_from_a_page_older_than_the_labels_is_refused(team):
+    from annotation.selectors import label_version
+
+    project, users, types = team
+    document = doc(project, "01.txt")  # its own label: "John Smith", Person
+    label_create(document=document, user=users["ann"], entity_type_id=types["Person"], start=8, end=18)
+    page = client_for(users["rita"]).get(f"/projects/{project.name}/documents/{document.pk}/adjudicate/")
+    seen = label_version(document=document)
+    assert f'data-labels-version="{seen}"' in page.content.decode()
+    # Meanwhile the document's labels change (an import's label removed, as a deleted type would).
+    Label.objects.filter(document=document).delete()
+    body = {"labels": [[8, 18, types["Amount"]]], "labelsVersion": seen}
+    stale = send(client_for(users["rita"]), "post", api(project, document, "/adjudication"), body)
+    assert stale.status_code == 409 and stale.json()["error"]["innererror"]["code"] == "LabelVersionConflict"
+    assert not Label.objects.filter(document=document).exists()
+    body["labelsVersion"] = label_version(document=document)
+    fresh = send(client_for(users["rita"]), "post", api(project, document, "/adjudication"), body)
+    assert fresh.status_code == 200 and fresh.json()["labelsVersion"] == label_version(document=document)
+    bad = send(
+        client_for(users["rita"]), "post", api(project, document, "/adjudication"), {"labels": [], "labelsVersion": 3}
+    )
+    assert bad.status_code == 400 and "labelsVersion" in bad.json()["error"]["message"]

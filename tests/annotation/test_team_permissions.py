@@ -79,3 +79,11 @@ def test_apis_answer_json_for_a_missing_document_and_a_bad_body(team, name):
     bad = send(client, "post", api(project, doc(project, "01.txt"), f"/{name}"), raw="{not json")
     assert bad.status_code == 400 and bad.json()["error"]["message"]
     assert Document.objects.filter(review_status="").count() == 3
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_reading_the_review_is_for_members(team, role):
+    project, users, _ = team
+    response = client_for(users[role]).get(api(project, doc(project, "01.txt"), "/review"))
+    assert response["Content-Type"].startswith("application/json")
+    assert response.status_code == (404 if role == "eve" else 200)

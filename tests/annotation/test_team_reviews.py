@@ -4,6 +4,10 @@ filters in the documents list; a label change un-reviews a document; owners set 
 import pytest
 
 from annotation.models import Document, ReviewStatus
+from annotation.selectors import label_all_preview
+from annotation.services.assignments import documents_assign
+from annotation.services.consistency import label_batch_create, label_batch_undo
+from annotation.services.entity_types import entity_type_delete
 from annotation.services.labels import label_create
 from tests.annotation.team import api, client_for, doc, send, team_project
 
@@ -108,3 +112,58 @@ def test_the_settings_page_shows_the_review_setting(team):
     client_for(users["owner"]).post(f"/projects/{project.name}/settings/review/", {})
     project.refresh_from_db()
     assert project.require_review is False
+
+
+def test_an_independently_labeled_document_is_reviewed_through_adjudication_only(team):
+    project, users, types = team
+    document = doc(project, "02.txt")
+    documents_assign(project=project, user=users["owner"], documents=project.documents.filter(pk=document.pk),
+                     usernames=["ann", "bob"])  # fmt: skip
+    response = send(client_for(users["rita"]), "post", api(project, document, "/review"), {"status": "reviewed"})
+    assert response.status_code == 409 and "adjudicate it" in response.json()["error"]["message"]
+    assert Document.objects.get(pk=document.pk).review_status == ""
+    back = send(client_for(users["rita"]), "post", api(project, document, "/review"),
+                {"status": "needs_changes", "comment": "Both of you: label the lender."})  # fmt: skip
+    assert back.status_code == 200
+
+
+def test_the_labeling_view_says_why_a_changed_document_needs_review_again(team):
+    project, users, types = team
+    document = doc(project, "02.txt")
+    url = f"/projects/{project.name}/documents/{document.pk}/label/"
+    never = client_for(users["ann"]).get(api(project, document, "/review")).json()
+    assert never["reopened"] is False and never["note"] == ""
+    send(client_for(users["rita"]), "post", api(project, document, "/review"), {"status": "reviewed"})
+    assert 'id="review-reopened" hidden' in client_for(users["ann"]).get(url).content.decode()
+    label_create(document=document, user=users["ann"], entity_type_id=types["Person"], start=0, end=9)
+    review = client_for(users["ann"]).get(api(project, document, "/review")).json()
+    assert review["status"] == "" and review["reopened"] is True
+    assert review["note"] == (
+        "Back to labeled: the labels changed after rita marked it reviewed, so it needs reviewing again."
+    )
+    page = client_for(users["ann"]).get(url).content.decode()
+    assert 'id="review-reopened">Back to labeled: the labels changed after rita' in page
+    listed = client_for(users["ann"]).get(f"/projects/{project.name}/documents/", {"review": "to_review"})
+    assert "02.txt" in listed.content.decode()
+    send(client_for(users["rita"]), "post", api(project, document, "/review"), {"status": "reviewed"})
+    assert client_for(users["ann"]).get(api(project, document, "/review")).json()["reopened"] is False
+
+
+def test_label_all_its_undo_and_deleting_a_type_unreview_the_documents_they_change(team):
+    project, users, types = team
+    two, three = doc(project, "02.txt"), doc(project, "03.txt")
+    for document in (two, three):
+        send(client_for(users["rita"]), "post", api(project, document, "/review"), {"status": "reviewed"})
+    entity_type = project.entity_types.get(name="Person")
+    plan = label_all_preview(project=project, surface="Ana Lopez", entity_type=entity_type, user=users["ann"])
+    batch = label_batch_create(project=project, user=users["ann"], surface="Ana Lopez",
+                               entity_type_id=entity_type.pk, fingerprint=plan.fingerprint)  # fmt: skip
+    assert Document.objects.get(pk=two.pk).review_status == ""
+    assert Document.objects.get(pk=three.pk).review_status == ReviewStatus.REVIEWED  # not labeled by it
+    send(client_for(users["rita"]), "post", api(project, two, "/review"), {"status": "reviewed"})
+    label_batch_undo(project=project, user=users["ann"], batch_id=batch.pk)
+    assert Document.objects.get(pk=two.pk).review_status == ""
+    label_create(document=three, user=users["ann"], entity_type_id=types["Amount"], start=0, end=7)
+    send(client_for(users["rita"]), "post", api(project, three, "/review"), {"status": "reviewed"})
+    entity_type_delete(entity_type=project.entity_types.get(name="Amount"), user=users["owner"])
+    assert Document.objects.get(pk=three.pk).review_status == ""

@@ -1,6 +1,8 @@
 """The team workflow in real Chromium (issue 16): owners assign documents to annotators, who find them first in
-their list; a reviewer sends a document back and marks it reviewed from the keyboard; a reviewer adjudicates two
-annotators' independent labels; a stale label edit is refused and the page offers a reload (issue 13)."""
+their list; a reviewer sends a document back and marks it reviewed from the keyboard (Tab to the buttons, or the
+review keys the `?` help lists), and a label change then says why the document needs review again; a reviewer
+adjudicates two annotators' independent labels; a stale label edit is refused and the page offers a reload
+(issue 13)."""
 
 from __future__ import annotations
 
@@ -141,6 +143,53 @@ def test_a_reviewer_sends_back_and_marks_reviewed_from_the_keyboard(live_server,
     expect(page.locator(".documents-table .badge.review-reviewed")).to_have_text("Reviewed")
 
 
+def test_every_review_action_has_a_key_listed_in_the_help(live_server, page, make_user):
+    project, users, types = setup(make_user)
+    document = project.documents.get(location="01.txt")
+    label_create(document=document, user=users["ann"], entity_type_id=types["Person"], start=8, end=18)
+    sign_in(page, live_server, users["rita"])
+    page.goto(f"{live_server.url}/projects/team/documents/{document.pk}/label/")
+    expect(page.locator("#labeler")).to_have_attribute("data-ready", "1")
+    page.keyboard.press("?")
+    help_dialog = page.locator("#editor-help")
+    expect(help_dialog).to_be_visible()
+    for does, keys in (
+        ("mark the document reviewed", "Alt+R"),
+        ("send it back", "Alt+S"),
+        ("label history", "Alt+H"),
+    ):
+        expect(help_dialog.locator("tr", has_text=does)).to_contain_text(keys)
+    page.keyboard.press("Escape")
+    expect(help_dialog).to_be_hidden()
+
+    # Alt+S with no comment yet goes to the comment box; Ctrl+Enter there sends the document back.
+    page.locator("#doc-text").focus()
+    page.keyboard.press("Alt+S")
+    assert page.evaluate("document.activeElement.id") == "review-comment"
+    page.keyboard.type("Label the amount too.")
+    page.keyboard.press("Control+Enter")
+    expect(page.locator("#review-status")).to_have_text("Needs changes")
+    document.refresh_from_db()
+    assert (document.review_status, document.review_comment) == (ReviewStatus.NEEDS_CHANGES, "Label the amount too.")
+    page.locator("#doc-text").focus()
+    page.keyboard.press("Alt+R")
+    expect(page.locator("#review-status")).to_have_text("Reviewed")
+    expect(page.locator("#review-reopened")).to_be_hidden()
+
+    # A label change undoes "reviewed", and the status line says why.
+    page.locator("mark.ent").click()
+    page.keyboard.press("Delete")
+    expect(page.locator("#review-status")).to_have_text("Not reviewed")
+    expect(page.locator("#review-reopened")).to_have_text(
+        "Back to labeled: the labels changed after rita marked it reviewed, so it needs reviewing again."
+    )
+    document.refresh_from_db()
+    assert document.review_status == "" and not Label.objects.filter(document=document).exists()
+    assert_accessible(page)
+    page.keyboard.press("Alt+H")
+    expect(page.locator("h1")).to_have_text("Label history")
+
+
 def test_a_reviewer_adjudicates_two_annotators_side_by_side(live_server, page, make_user):
     project, users, types = setup(make_user)
     document = project.documents.get(location="02.txt")
@@ -158,8 +207,13 @@ def test_a_reviewer_adjudicates_two_annotators_side_by_side(live_server, page, m
 
     sign_in(page, live_server, users["rita"])
     page.goto(f"{live_server.url}/projects/team/documents/{document.pk}/label/")
+    expect(page.locator("#labeler")).to_have_attribute("data-ready", "1")
     expect(page.locator("#independent-note")).to_contain_text("Labeled independently by ann, bob")
-    page.locator("#adjudicate-link").click()
+    page.keyboard.press("?")
+    expect(page.locator("#editor-help tr", has_text="adjudicate the annotators' labels")).to_contain_text("Alt+A")
+    expect(page.locator("#editor-help tr", has_text="mark the document reviewed")).to_have_count(0)
+    page.keyboard.press("Escape")
+    page.keyboard.press("Alt+A")  # the keyboard's way to the adjudication page
     rows = page.locator(".adjudication-table tbody tr")
     expect(rows).to_have_count(3)
     expect(rows.nth(0)).to_contain_text("All agree")

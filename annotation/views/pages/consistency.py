@@ -77,6 +77,7 @@ def label_all_preview(request, project_name: str):
             surface=form.cleaned_data["surface"],
             entity_type=entity_type,
             case_sensitive=not form.cleaned_data["ignore_case"],
+            user=request.user,
         )
     return render_project(
         request,
@@ -118,7 +119,7 @@ def label_all_apply(request, project_name: str):
     except ApplicationError as error:
         messages.error(request, error.message)
         return redirect(back)
-    skipped = f" Skipped {batch.skipped_count} that overlap a label." if batch.skipped_count else ""
+    skipped = f" Skipped {batch.skipped_count} (see why below)." if batch.skipped_count else ""
     messages.success(
         request,
         f"Labeled {len(batch.labels)} occurrence{'s' if len(batch.labels) != 1 else ''} of '{batch.surface}' "
@@ -137,7 +138,7 @@ def label_batch_detail(request, project_name: str, batch_id: int):
         project,
         active="consistency",
         batch=batch,
-        documents=selectors.label_batch_documents(batch=batch),
+        documents=selectors.label_batch_documents(batch=batch, user=request.user),
     )
 
 

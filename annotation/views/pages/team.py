@@ -34,7 +34,7 @@ def document_history(request, project_name: str, document_id: int):
         active="documents",
         document=document,
         page=page,
-        users=selectors_team.label_change_users(document=document),
+        users=selectors_team.label_change_users(document=document, user=request.user),
         chosen_user=username,
         history_query=urlencode({"user": username}) if username else "",
     )
@@ -57,6 +57,7 @@ def document_adjudicate(request, project_name: str, document_id: int):
         data={
             "api": f"/api/projects/{project.name}/documents/{document.pk}/adjudication",
             "entityTypes": entity_types_json(types),
+            "labelsVersion": selectors.label_version(document=document),
         },
     )
 

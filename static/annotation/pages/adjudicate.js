@@ -23,13 +23,15 @@ if (form) {
         method: "POST",
         credentials: "same-origin",
         headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": csrfToken() },
-        body: JSON.stringify({ labels }),
+        // The labels' version as this page read them: a change since is refused (409), not overwritten.
+        body: JSON.stringify({ labels, labelsVersion: form.dataset.labelsVersion }),
       });
     } catch {
       status.textContent = "Not saved: the server could not be reached.";
       return;
     }
     const payload = await response.json().catch(() => null);
+    if (response.ok) form.dataset.labelsVersion = payload.labelsVersion;
     status.textContent = response.ok
       ? `Saved: the document now has ${payload.count} label${payload.count === 1 ? "" : "s"} and is reviewed.`
       : (payload?.error?.message ?? `The server answered ${response.status}.`);
