@@ -39,9 +39,11 @@ RUNTIME_CHARACTERS_MAX = 125_000
 RUNTIME_REQUEST_BYTES_MAX = 2 * 1024 * 1024
 # The runtime's load per web process (`modeling.services.runtime.admission` and `.background`). Prediction is
 # CPU-bound: this many analyses run at once, and a call waits for its turn behind at most RUNTIME_ANALYSES_WAITING_MAX
-# others and for at most RUNTIME_ANALYSIS_WAIT_MAX. A process holds at most RUNTIME_JOBS_QUEUED_MAX background jobs
-# not yet ended. Past any of these a call is answered 429 (Azure's TooManyRequests) with this Retry-After, so under
-# overload waits stay bounded and callers back off (Azure's SDKs retry a 429 after its Retry-After).
+# others and for at most RUNTIME_ANALYSIS_WAIT_MAX (a tiny job run inside its request too: one that gets no turn in
+# time goes to the background, accepted). A process holds at most RUNTIME_JOBS_QUEUED_MAX background jobs not yet
+# ended (such a handed-over job joins them even then). Past any of these a call is answered 429 (Azure's
+# TooManyRequests) with this Retry-After, so under overload waits stay bounded and callers back off (Azure's SDKs
+# retry a 429 after its Retry-After).
 RUNTIME_ANALYSES_AT_ONCE = 2
 RUNTIME_ANALYSES_WAITING_MAX = 32
 RUNTIME_ANALYSIS_WAIT_MAX = timedelta(seconds=10)

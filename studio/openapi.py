@@ -4,7 +4,8 @@ The API views are DRF views that parse Azure's JSON themselves (`apis/` modules,
 such as drf-spectacular would describe every body as empty. The description is made here instead, from the URL
 configuration when it is asked for: every route under `/language/` (Azure's authoring and runtime APIs) and `/api/`
 (the UI JSON API) with its path parameters and the methods its view implements, so no route is left out or outlives
-its view. What a client most needs is spelled out in full (`_RUNTIME`: Azure's runtime bodies); every other
+its view. What a client most needs is spelled out in full (`_RUNTIME`: Azure's runtime bodies; `_AUTHORING`: the
+authoring answers a client must tell apart, such as the 400 for cancelling a job that has ended); every other
 operation takes and returns JSON objects. Every error is Azure's `{"error": {"code", "message", ...}}`, on every path
 (`Error`), which is what `tests/studio/test_openapi.py` and the schemathesis run
 (`tests/reliability/test_openapi_schemathesis.py`) hold the studio to.
@@ -98,6 +99,7 @@ _RESULTS = {
 _JOB_STATUS = {"type": "string", "enum": ["notStarted", "running", "succeeded", "failed", "cancelled", "cancelling",
                                          "partiallyCompleted"]}  # fmt: skip
 _OPERATION_LOCATION = {"Operation-Location": {"schema": {"type": "string"}, "required": True}}
+_ENDED_JOB = "InvalidRequest: the job has already ended; only a notStarted or running job can be cancelled"
 
 # Azure's runtime, in full: request bodies and the answers its SDKs read.
 _RUNTIME: dict[tuple[str, str], dict[str, Any]] = {
@@ -178,8 +180,20 @@ _RUNTIME: dict[tuple[str, str], dict[str, Any]] = {
     ("/language/analyze-text/jobs/{job_id}:cancel", "post"): {
         "summary": "Cancels a job that has not ended (202)",
         "responses": {"202": None},
+        "errors": {"400": _ENDED_JOB},
     },
 }
+
+# Authoring operations whose answers a client must tell apart.
+_AUTHORING: dict[tuple[str, str], dict[str, Any]] = {
+    ("/language/authoring/analyze-text/projects/{project_name}/train/jobs/{job_id}/:cancel", "post"): {
+        "summary": "Cancels a training job that has not ended (202)",
+        "responses": {"202": None},
+        "errors": {"400": _ENDED_JOB},
+    },
+}
+
+_SPELLED = {**_RUNTIME, **_AUTHORING}
 
 
 def openapi_json(request: HttpRequest) -> JsonResponse:
@@ -281,7 +295,7 @@ def _path_parameter(name: str, schema: dict[str, Any]) -> dict[str, Any]:
 
 def _operation(template: str, method: str, cls: Any) -> dict[str, Any]:
     """One operation; `cls` is the view's class (or the view, a function)."""
-    spelled = _RUNTIME.get((template, method), {})
+    spelled = _SPELLED.get((template, method), {})
     operation: dict[str, Any] = {
         "operationId": f"{method}:{template}",
         "summary": spelled.get("summary") or (cls.__doc__ or template).strip().split("\n")[0],
@@ -301,6 +315,8 @@ def _operation(template: str, method: str, cls: Any) -> dict[str, Any]:
         }
     error = {"description": "Azure's error", "content": {_JSON: {"schema": {"$ref": "#/components/schemas/Error"}}}}
     responses: dict[str, Any] = {"4XX": error, "5XX": error}
+    for status, description in spelled.get("errors", {}).items():
+        responses[status] = {**error, "description": description}
     for status, schema in (spelled.get("responses") or _SUCCESS).items():
         response: dict[str, Any] = {"description": "Success"}
         if schema is not None:

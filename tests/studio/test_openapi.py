@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from django.test import Client
 
 from studio.openapi import api_routes
@@ -31,6 +32,21 @@ def test_the_description_is_served_and_lists_every_api_route_with_its_methods(db
                 assert operation["responses"]["4XX"]["content"]["application/json"]["schema"] == {
                     "$ref": "#/components/schemas/Error"
                 }
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/language/analyze-text/jobs/{job_id}:cancel",
+        "/language/authoring/analyze-text/projects/{project_name}/train/jobs/{job_id}/:cancel",
+    ],
+)
+def test_cancelling_a_job_lists_the_400_for_one_that_has_ended(path):
+    responses = _document()["paths"][path]["post"]["responses"]
+    assert set(responses) == {"202", "400", "4XX", "5XX"}
+    assert responses["400"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Error"}
+    assert "already ended" in responses["400"]["description"]
+    assert responses["202"]["headers"]["Operation-Location"]["required"] is True
 
 
 def test_the_description_loads_in_schemathesis():

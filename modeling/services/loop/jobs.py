@@ -13,8 +13,10 @@ polls `GET /api/projects/<p>/loop-jobs/<jobId>`, see `modeling/apis/loop.py`); t
 with `tests/modeling/loop/inline.py`.
 
 A runner reports with `progress.report(percent, message)` and stops when `progress.should_cancel()` says so (or
-calls `progress.check_cancel()`, which raises `LoopCancelled`); a runner that returns after a cancel request
-ends the job cancelled, its result kept.
+calls `progress.check_cancel()`, which raises `LoopCancelled`) between its units of work (batches of documents,
+folds, trainings); a runner that returns after a cancel request ends the job cancelled, its result kept. The same
+check stops a job that is no longer the worker's (`LoopProgress.ended`): its row went with its project, or a sweep
+ended it; it then ends as it was left, with nothing more written.
 
 A runner that writes files (the models it trains for a while) writes them under `loop_job_directory(job)`, which
 goes when the job ends: after its runner, whatever it raised, or, for a job whose worker died, with the sweep that
@@ -39,7 +41,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from modeling.models import LoopJob, LoopKind, TrainedModel
-from modeling.services.training.progress import Heartbeat
+from modeling.services.training.progress import Heartbeat, job_run_state
 from projects.models import ACTIVE_STATUSES, JobStatus, Project
 from projects.permissions import Action, require
 from projects.services.operations import new_job_id
@@ -81,27 +83,33 @@ class LoopCancelled(Exception):
 
 
 class LoopProgress:
-    """What a runner is handed: progress reports (which are also the job's heartbeat) and the cancel request."""
+    """What a runner is handed: progress reports (which are also the job's heartbeat) and whether it must stop: the
+    user asked it to, or the job is no longer the worker's (`ended`)."""
 
     def __init__(self, job: LoopJob) -> None:
         self.job = job
         self._last_check = 0.0
         self._cancelled = False
+        self.ended = False  # the job's row is gone (with its project), or no longer active: nobody waits for the run
 
     def report(self, percent: float, message: str = "") -> None:
         """Records how far the job is (0-99 while it runs; the end sets 100) and what it is doing."""
         percent = max(0, min(99, int(percent)))
         now = timezone.now()
-        LoopJob.objects.filter(pk=self.job.pk).update(percent=percent, message=message[:MESSAGE_MAX], heartbeat_at=now)
+        written = LoopJob.objects.filter(pk=self.job.pk, status__in=ACTIVE_STATUSES).update(
+            percent=percent, message=message[:MESSAGE_MAX], heartbeat_at=now
+        )
+        self.ended = self.ended or not written
         self.job.percent, self.job.message = percent, message[:MESSAGE_MAX]
 
     def should_cancel(self) -> bool:
-        """Whether the user asked the job to stop (asks the database at most once a second)."""
+        """Whether the run must stop: the user asked it to, or the job `ended` (asks the database at most once a
+        second)."""
         now = time.monotonic()
-        if not self._cancelled and now - self._last_check >= CANCEL_CHECK_SECONDS:
+        if not (self._cancelled or self.ended) and now - self._last_check >= CANCEL_CHECK_SECONDS:
             self._last_check = now
-            self._cancelled = LoopJob.objects.filter(pk=self.job.pk, cancel_requested=True).exists()
-        return self._cancelled
+            self.ended, self._cancelled = job_run_state(LoopJob, self.job.pk)
+        return self._cancelled or self.ended
 
     def check_cancel(self) -> None:
         if self.should_cancel():
@@ -245,7 +253,9 @@ def loop_job_run(*, job_pk: int) -> None:
             finally:
                 _directory_remove(loop_job_directory(job))
     except LoopCancelled:
-        _finish(job, JobStatus.CANCELLED, message="Cancelled")
+        if progress.ended:
+            logger.info("Loop job %s (%s) stopped: it went with its project or was ended meanwhile.", job_pk, job.kind)
+        _finish(job, JobStatus.CANCELLED, message="Cancelled")  # a job that ended stays as it was left
         return
     except (InvalidInput, ValueError) as error:
         message = getattr(error, "message", None) or str(error)

@@ -79,6 +79,7 @@ def run(job: LoopJob, progress: LoopProgress) -> dict[str, Any]:
     steps = len(FRACTIONS) - 1
     points = []
     for step, (fraction, locations) in enumerate(zip(FRACTIONS[:-1], subsets, strict=False)):
+        progress.check_cancel()
         share = f"{fraction:.0%}"
         progress.report(100 * step / steps, f"Training on {share} of the documents ({len(locations)})")
 

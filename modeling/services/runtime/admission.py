@@ -4,7 +4,8 @@ Prediction is CPU-bound: past `limits.RUNTIME_ANALYSES_AT_ONCE` running, more th
 A call waits for a turn behind at most `limits.RUNTIME_ANALYSES_WAITING_MAX` others and for at most
 `limits.RUNTIME_ANALYSIS_WAIT_MAX`; past either it is refused with Azure's 429 and a `Retry-After`, so under overload
 callers back off instead of waiting longer and longer. A background job (already accepted, `background`) waits for
-its turn as long as it takes.
+its turn as long as it takes. A tiny job run inside its submitting request waits as a call does; one that gets no
+turn in time is not refused but handed to the background (`jobs.analyze_job_submit`).
 """
 
 from __future__ import annotations

@@ -5,7 +5,9 @@ it ends here. While any is held, a keeper thread writes `heartbeat_at` on all of
 UPDATE, so a job whose process died (kill -9, out of memory, a host gone) goes silent, and the sweep
 (`jobs.analyze_jobs_recover`) runs it again elsewhere or fails it. A process holds at most
 `limits.RUNTIME_JOBS_QUEUED_MAX` jobs: a submission takes a place (`place`) before its job is recorded, and one more is
-refused with a 429, so a queue's wait cannot grow without bound.
+refused with a 429, so a queue's wait cannot grow without bound. The one exception is a tiny job that got no analysis
+turn inside its request (`jobs.analyze_job_submit`): it was accepted already, so it is submitted without a place,
+which passes the bound by at most the requests this process serves at once.
 
 Everything here is per process (gunicorn forks workers): state made in another process id is dropped.
 """

@@ -1,10 +1,12 @@
 """Analyze-text jobs (Azure's asynchronous runtime) and the synchronous analysis, on typed documents and tasks.
 
-Tiny jobs run inside the request that submits them, so their results are ready at the SDK's first poll;
-the others run on a background thread of the serving process (`background`), so no request thread waits on them
-and, as on Azure, a caller can cancel them. A job runs its custom entity recognition tasks in order, recording each
-one as it ends; a task of a kind the studio does not run (key phrases, classification, ...) is failed when the job is
-submitted, with an error saying so, and the job ends as Azure's do (`job_status_from`). A cancel stops a job before
+Tiny jobs run inside the request that submits them, so their results are ready at the SDK's first poll; such a
+request waits for an analysis turn as a call does (`admission`, at most 10 s), and a job that gets none in time goes
+to the background as the others do. The others run on a background thread of the serving process (`background`), so
+no request thread waits on them and, as on Azure, a caller can cancel them. A job runs its custom entity recognition
+tasks in order, recording each one as it ends; a task of a kind the studio does not run (key phrases, classification,
+...) is failed when the job is submitted, with an error saying so, and the job ends as Azure's do
+(`job_status_from`). A cancel stops a job before
 its next task and cancels every task not done; cancelling a job that has ended is an error, as on Azure. Expired
 jobs are swept by `analyze_jobs_expire` on a schedule, never by a read.
 
@@ -158,7 +160,10 @@ def analyze_job_submit(
     inline = batch_characters([d.text for d in documents]) <= INLINE_MAX_CHARACTERS and admission.has_free_turn()
     if inline:
         job = _job_create(user=user, documents=documents, tasks=tasks, display_name=display_name)
-        analyze_job_run(job_pk=job.pk)
+        if _job_run(job_pk=job.pk, inline=True):
+            # No turn within a call's bound (another request took the free one): the job was accepted, so it goes
+            # to the background thread even past the queue's bound, rather than being refused now.
+            transaction.on_commit(lambda: background.submit(job.pk, _run))
         job.refresh_from_db()
         return job
     with background.place():  # 429 when this process's queue is full
@@ -198,19 +203,32 @@ def analyze_job_run(*, job_pk: int) -> None:
     """Claims a not-started job and runs its tasks in order, recording each one as it ends, so a cancel keeps what
     is done; a cancel stops it before its next task. Runs on a web process's background thread, inline for tiny
     jobs, or in the django-q2 worker for a job the sweep recovered; this process holds it (its heartbeat) meanwhile."""
+    _job_run(job_pk=job_pk, inline=False)
+
+
+def _job_run(*, job_pk: int, inline: bool) -> bool:
+    """`analyze_job_run`; an `inline` run (inside the submitting request) waits for each analysis turn at most as
+    long as a call does. Returns True when such a run got no turn in time and gave its claim back: the job is
+    notStarted again (the tasks done keep their results) and waits for the background thread."""
     job = _job_claim(job_pk=job_pk)
     if job is None:
-        return  # cancelled, or another copy of a recovered job claimed it first
+        return False  # cancelled, or another copy of a recovered job claimed it first
     background.hold(job_pk)
     try:
         documents = job_documents(job)
         for index, item in enumerate(job_tasks(job)):
             if not isinstance(item.task, RuntimeTask) or item.status != JobStatus.NOT_STARTED:
                 continue  # failed when submitted (a kind the studio does not run), or done before a restart
-            results, error = _task_run(user=job.user, task=item.task, index=index, documents=documents)
+            try:
+                results, error = _task_run(
+                    user=job.user, task=item.task, index=index, documents=documents, wait=not inline
+                )
+            except admission.TooManyRequests:  # inline only: no turn within a call's bound
+                return _job_unclaim(job_pk=job_pk, attempt=job.attempts)
             if not _task_record(job_pk=job_pk, attempt=job.attempts, index=index, results=results, error=error):
-                return  # cancelled, expired, or no longer this run's (recovered and claimed again) meanwhile
+                return False  # cancelled, expired, or no longer this run's (recovered and claimed again) meanwhile
         _job_finish(job_pk=job_pk, attempt=job.attempts)
+        return False
     finally:
         background.release(job_pk)
 
@@ -230,15 +248,32 @@ def _job_claim(*, job_pk: int) -> AnalyzeJob | None:
     return job
 
 
+@transaction.atomic
+def _job_unclaim(*, job_pk: int, attempt: int) -> bool:
+    """running -> notStarted again, for an inline run that got no analysis turn in time: its claim is given back
+    (no process died, so it does not count against `RUN_ATTEMPTS_MAX`) and its heartbeat restarts. False when the
+    job is no longer this run's (cancelled meanwhile)."""
+    job = AnalyzeJob.objects.select_for_update().filter(pk=job_pk, status=JobStatus.RUNNING, attempts=attempt).first()
+    if job is None:
+        return False
+    job.status, job.heartbeat_at, job.attempts = JobStatus.NOT_STARTED, timezone.now(), attempt - 1
+    job.save(update_fields=["status", "heartbeat_at", "attempts", "updated_at"])
+    return True
+
+
 def _task_run(
-    *, user, task: RuntimeTask, index: int, documents: list[RuntimeDocument]
+    *, user, task: RuntimeTask, index: int, documents: list[RuntimeDocument], wait: bool
 ) -> tuple[dict[str, Any] | None, JobError | None]:
-    """One task's stored results, or why it failed. A job's analysis waits for its turn (it was accepted already)."""
+    """One task's stored results, or why it failed. A job's analysis waits for its turn as long as it takes (it
+    was accepted already), unless it does not `wait` (an inline run): then `TooManyRequests` says it got none in
+    time, and the job is not failed for it."""
     try:
         deployment = runtime_deployment_get(
             user=user, project_name=task.project_name, deployment_name=task.deployment_name
         )
-        return _analysis_json(documents_analyze(deployment=deployment, documents=documents, wait=True)), None
+        return _analysis_json(documents_analyze(deployment=deployment, documents=documents, wait=wait)), None
+    except admission.TooManyRequests:
+        raise
     except ApplicationError as error:
         return None, JobError(error.message, error.code, error.innererror_code, index)
     except Exception as error:

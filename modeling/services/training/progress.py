@@ -18,6 +18,16 @@ HEARTBEAT_SECONDS = 15
 CANCEL_CHECK_SECONDS = 1.0
 
 
+def job_run_state(model: type[models.Model], job_pk: int) -> tuple[bool, bool]:
+    """(ended, cancel requested) of a job a worker runs (a training or a loop job), from its row. `ended`: the row is
+    gone (it went with its project) or no longer active (a sweep ended it, or it was cancelled outright), so nobody
+    waits for the run any more, which stops as a cancel does."""
+    row = model.objects.filter(pk=job_pk).values_list("status", "cancel_requested").first()
+    if row is None or row[0] not in ACTIVE_STATUSES:
+        return True, False
+    return False, row[1]
+
+
 class Cancelled(Exception):
     """The owner cancelled the job; the worker stops and records it cancelled."""
 
@@ -94,9 +104,5 @@ class Progress:
         now = time.monotonic()
         if not (self.cancelled or self.ended) and now - self.last_cancel_check >= CANCEL_CHECK_SECONDS:
             self.last_cancel_check = now
-            row = TrainingJob.objects.filter(pk=self.job.pk).values_list("status", "cancel_requested").first()
-            if row is None or row[0] not in ACTIVE_STATUSES:
-                self.ended = True
-            else:
-                self.cancelled = row[1]
+            self.ended, self.cancelled = job_run_state(TrainingJob, self.job.pk)
         return self.cancelled or self.ended

@@ -82,6 +82,34 @@ def test_a_call_that_cannot_get_a_turn_within_the_wait_bound_is_a_429(api, monke
     assert _sync(api).status_code == 200  # a turn is free again
 
 
+@pytest.mark.django_db(transaction=True)  # the job goes to the background thread, which has its own connection
+def test_a_tiny_job_that_gets_no_turn_within_the_wait_bound_goes_to_the_background(api, monkeypatch):
+    monkeypatch.setattr(limits, "RUNTIME_ANALYSES_AT_ONCE", 1)
+    monkeypatch.setattr(limits, "RUNTIME_ANALYSIS_WAIT_MAX", timedelta(seconds=0.3))
+    release, threads = _hold_turns(1)
+    # The hint saw a free turn, and another request took it first: the job is run inside the request.
+    monkeypatch.setattr(admission, "has_free_turn", lambda: True)
+    job = {"analysisInput": {"documents": SMALL}, "tasks": [{"kind": "CustomEntityRecognition", "parameters": PROD}]}
+    started = time.monotonic()
+    try:
+        response = _post(api, "/language/analyze-text/jobs", job)
+        waited = time.monotonic() - started
+        assert response.status_code == 202, response.content
+        url = response["Operation-Location"]
+        pending = api.client.get(url, headers=api._headers())
+        assert pending.json()["status"] in ("notStarted", "running") and pending["retry-after-ms"] == "250"
+    finally:
+        release.set()
+        for thread in threads:
+            thread.join()
+    assert 0.3 <= waited < 3  # the call's bound, not the wait for the turn
+    background.drain()
+    body = api.client.get(url, headers=api._headers()).json()
+    assert body["status"] == "succeeded" and body["errors"] == []
+    assert len(body["tasks"]["items"][0]["results"]["documents"]) == 1
+    assert AnalyzeJob.objects.get().attempts == 1  # handing it over is not a run that died
+
+
 def test_past_the_waiting_bound_a_call_is_refused_at_once_and_a_background_job_waits(monkeypatch):
     monkeypatch.setattr(limits, "RUNTIME_ANALYSES_AT_ONCE", 1)
     monkeypatch.setattr(limits, "RUNTIME_ANALYSES_WAITING_MAX", 0)
