@@ -185,6 +185,18 @@ class AnnotatorProgress:
     reviewed: int = 0
 
 
+def independent_documents(*, documents: QuerySet[Document]) -> QuerySet[Document]:
+    """The ids (`values("pk")`) of those of `documents` labeled independently now: `_independent` in SQL, for a
+    subquery or one read."""
+    return (
+        Document.objects.filter(pk__in=documents.values("pk"), adjudicated_at=None)
+        .annotate(assignees=Count("assignments"))
+        .filter(assignees__gte=INDEPENDENT_MIN_ANNOTATORS)
+        .order_by()
+        .values("pk")
+    )
+
+
 def annotator_progress(*, project: Project) -> list[AnnotatorProgress]:
     """Per member with assignments: documents assigned, labeled and reviewed (three grouped queries)."""
     base = Assignment.objects.filter(document__project=project)
@@ -192,8 +204,7 @@ def annotator_progress(*, project: Project) -> list[AnnotatorProgress]:
     for user_id, username, n in base.values_list("user_id", "user__username").annotate(n=Count("id")).order_by():
         rows[user_id] = AnnotatorProgress(username=username, assigned=n)
     # Labeled: by their own labels where the document is labeled independently, else by the document's.
-    others = Assignment.objects.filter(document=OuterRef("document")).exclude(pk=OuterRef("pk"))
-    independent = Exists(others) & Q(document__adjudicated_at=None)
+    independent = Q(document__in=independent_documents(documents=project.documents.all()))
     labeled = base.filter(
         (~independent & Exists(Label.objects.filter(document=OuterRef("document"))))
         | (

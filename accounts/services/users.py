@@ -9,7 +9,7 @@ from django.contrib.auth.models import Permission
 from django.contrib.auth.tokens import default_token_generator
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
@@ -37,11 +37,16 @@ def user_create(*, username: str, is_admin: bool = False, may_create_projects: b
     if len(username) > 150:
         raise InvalidInput("A username is at most 150 characters.", target="username")
     users = get_user_model()
-    if users.objects.filter(username__iexact=username).exists():
-        raise Conflict(f"There is already a user named '{username}'.", target="username")
+    taken = Conflict(f"There is already a user named '{username}'.", target="username")
+    if users.objects.filter(username__iexact=username).exists():  # the constraint alone would let "Ann" join "ann"
+        raise taken
     user = users(username=username, is_superuser=is_admin, is_staff=is_admin)
     user.set_unusable_password()
-    user.save()
+    try:
+        with transaction.atomic():  # a savepoint: the same name created meanwhile is the same conflict
+            user.save()
+    except IntegrityError:
+        raise taken from None
     if may_create_projects:
         user.user_permissions.add(_create_projects_permission())
     return user

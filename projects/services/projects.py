@@ -94,7 +94,8 @@ def project_delete(*, project: Project) -> None:
 
 @transaction.atomic
 def membership_set(*, project: Project, user, username: str, role: str) -> Membership:
-    """Gives `username` the role in the project (adds or changes it)."""
+    """Gives `username` the role in the project (adds or changes it). A member who can no longer label gives back
+    their documents through `annotation.services.assignments.member_role_set`."""
     if role not in Role.values:
         raise InvalidInput(f"Role '{role}' is not one of {', '.join(Role.values)}.")
     member = get_user_model().objects.filter(username=username).first()
@@ -109,7 +110,9 @@ def membership_set(*, project: Project, user, username: str, role: str) -> Membe
 
 
 @transaction.atomic
-def membership_remove(*, project: Project, user, membership_id: int) -> None:
+def membership_remove(*, project: Project, user, membership_id: int) -> Membership:
+    """Removes a member from the project; returns the membership removed. What the apps above keep per member (the
+    documents assigned to them) goes through theirs: `annotation.services.assignments.member_remove`."""
     membership = Membership.objects.filter(project=project, pk=membership_id).select_related("user").first()
     if membership is None:
         raise NotFound("That member is not in this project.")
@@ -117,6 +120,7 @@ def membership_remove(*, project: Project, user, membership_id: int) -> None:
         _ensure_another_owner(project, membership.user)
     membership.delete()
     activity_record(project=project, user=user, verb="member", summary=f"removed {membership.user.username}")
+    return membership
 
 
 def _ensure_another_owner(project: Project, leaving) -> None:

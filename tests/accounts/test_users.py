@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
 from django.test import Client
 
 from accounts.services.users import password_set_path, user_create
+from studio.exceptions import Conflict
 
 
 def signed_in(user) -> Client:
@@ -69,6 +72,25 @@ def test_usernames_are_checked_with_clear_messages(make_user):
     assert bad.status_code == 400 and "no spaces" in bad.content.decode()
     taken = admin.post("/users/", {"username": "ROOT"})
     assert taken.status_code == 400 and "There is already a user named &#x27;ROOT&#x27;." in taken.content.decode()
+
+
+def test_a_name_taken_between_the_check_and_the_insert_is_the_same_conflict(db, monkeypatch):
+    """Two requests creating one name at once: the loser's check passed before the winner's insert, so only the
+    database's constraint notices; that is the same 409 as the check's, not a 500."""
+    users = get_user_model()
+    checked = QuerySet.exists
+
+    def a_rival_inserts_after_the_check(queryset):
+        monkeypatch.setattr(QuerySet, "exists", checked)
+        answer = checked(queryset)
+        users.objects.create_user(username="bea")
+        return answer
+
+    monkeypatch.setattr(QuerySet, "exists", a_rival_inserts_after_the_check)
+    with pytest.raises(Conflict, match="There is already a user named 'bea'."):
+        user_create(username="bea", is_admin=True)
+    # (the rival's row went with user_create's transaction here; a real rival commits in its own)
+    assert not users.objects.filter(is_superuser=True).exists()  # the connection is still usable
 
 
 def test_reset_password_stops_the_old_one_and_shows_a_new_link(make_user):

@@ -1,13 +1,17 @@
 """Assignment: owners assign documents (a selection or the list's filter) to members; an annotator's list shows
-"assigned to me" first and filters by it; the overview shows progress per annotator."""
+"assigned to me" first and filters by it; the overview shows progress per annotator; a member who leaves, or becomes
+a viewer, gives theirs back."""
 
 import pytest
 
-from annotation.models import Assignment, ReviewStatus
+from annotation import selectors_team
+from annotation.models import Assignment, IndependentLabel, Label, ReviewStatus
 from annotation.selectors_team import annotator_progress
-from annotation.services.assignments import documents_assign
+from annotation.services.assignments import documents_assign, member_remove, member_role_set
 from annotation.services.labels import label_create
-from tests.annotation.team import client_for, doc, send, team_project
+from projects.models import Membership, Role
+from studio.exceptions import InvalidInput, PermissionDenied
+from tests.annotation.team import TEXTS, api, client_for, doc, send, team_project
 
 
 @pytest.fixture
@@ -109,6 +113,25 @@ def test_progress_per_annotator_on_the_overview(team):
     assert "Progress per annotator" in html and '<th scope="row">ann</th>' in html
 
 
+def test_progress_decides_independence_by_the_one_rule_in_three_queries(team, monkeypatch, django_assert_num_queries):
+    project, users, types = team
+    monkeypatch.setattr(selectors_team, "INDEPENDENT_MIN_ANNOTATORS", 3)
+    owner = users["owner"]
+    documents_assign(project=project, user=owner, documents=project.documents.all(), usernames=["ann", "bob"])
+    documents_assign(
+        project=project, user=owner, documents=project.documents.filter(location="03.txt"), usernames=["rita"]
+    )
+    # Two assignees are fewer than the minimum now: 01 and 02 keep one set of labels, which counts for both.
+    label_create(document=doc(project, "02.txt"), user=users["ann"], entity_type_id=types["Person"], start=0, end=9)
+    # 03 has three: rita labels her own copy of it.
+    label_create(document=doc(project, "03.txt"), user=users["rita"], entity_type_id=types["Person"], start=0, end=7)
+    independent = [selectors_team.is_independent(document=doc(project, name)) for name in TEXTS]
+    assert independent == [False, False, True]
+    with django_assert_num_queries(3):
+        rows = {row.username: (row.assigned, row.labeled) for row in annotator_progress(project=project)}
+    assert rows == {"ann": (3, 2), "bob": (3, 2), "rita": (1, 1)}
+
+
 @pytest.mark.parametrize("ids", [[10**20], [0], [-1], [True], ["1"]])
 def test_assigning_ids_no_document_can_have_is_a_400(team, ids):
     project, users, _ = team
@@ -116,3 +139,105 @@ def test_assigning_ids_no_document_can_have_is_a_400(team, ids):
                     {"documentIds": ids, "usernames": ["ann"]})  # fmt: skip
     assert response.status_code == 400 and "documentIds must be" in response.json()["error"]["message"]
     assert not Assignment.objects.exists()
+
+
+@pytest.fixture
+def pair(team):
+    """02 and 03 given to ann and bob, each with labels of their own on 02 (labeled independently)."""
+    project, users, types = team
+    documents = project.documents.filter(location__in=["02.txt", "03.txt"])
+    documents_assign(project=project, user=users["owner"], documents=documents, usernames=["ann", "bob"])
+    document = doc(project, "02.txt")
+    label_create(document=document, user=users["ann"], entity_type_id=types["Person"], start=0, end=9)
+    label_create(document=document, user=users["bob"], entity_type_id=types["Amount"], start=19, end=22)
+    return project, users, types
+
+
+def membership_of(project, user) -> Membership:
+    return Membership.objects.get(project=project, user=user)
+
+
+def test_removing_a_member_takes_back_their_assignments(pair):
+    project, users, _ = pair
+    owner = client_for(users["owner"])
+    page = owner.get(f"/projects/{project.name}/members/").content.decode()
+    assert "Removing a member, or making them a viewer, takes back the documents assigned to them." in page
+    response = owner.post(
+        f"/projects/{project.name}/members/{membership_of(project, users['bob']).pk}/remove/", follow=True
+    )
+    assert "bob removed; the 2 documents assigned to them went back." in response.content.decode()
+    assert sorted(Assignment.objects.values_list("user__username", "document__location")) == [
+        ("ann", "02.txt"),
+        ("ann", "03.txt"),
+    ]
+    activity = project.activities.filter(verb="assigned").first()
+    assert activity.user == users["owner"] and activity.summary == (
+        "unassigned bob from 2 documents (2 no longer labeled independently: their independent labels stay for "
+        "adjudication)"
+    )
+    assert [row.username for row in annotator_progress(project=project)] == ["ann"]
+    # bob's labels stay, in the audit trail as in the table
+    assert IndependentLabel.objects.filter(document=doc(project, "02.txt"), annotator=users["bob"]).count() == 1
+
+
+def test_after_a_member_leaves_the_one_left_labels_the_documents_own_labels(pair):
+    """A document left with fewer assignees than independent labeling needs is labeled like any other: its one
+    annotator edits its labels, the independent ones stay for a reviewer to adjudicate, and no page fails."""
+    project, users, types = pair
+    member_remove(project=project, user=users["owner"], membership_id=membership_of(project, users["bob"]).pk)
+    document = doc(project, "02.txt")
+    assert not selectors_team.is_independent(document=document)
+    ann = client_for(users["ann"])
+    assert ann.get(f"/projects/{project.name}/documents/{document.pk}/label/").status_code == 200
+    data = ann.get(api(project, document)).json()
+    assert (data["independent"], data["ownLabels"], data["assignees"]) == (False, False, ["ann"])
+    made = send(
+        ann, "post", api(project, document, "/labels"), {"entityTypeId": types["Amount"], "start": 19, "end": 22}
+    )
+    assert made.status_code == 201
+    assert list(Label.objects.filter(document=document).values_list("start", "end")) == [(19, 22)]
+    assert IndependentLabel.objects.filter(document=document).count() == 2
+    rows = {row.username: (row.assigned, row.labeled) for row in annotator_progress(project=project)}
+    assert rows == {"ann": (2, 1)}
+    rita = client_for(users["rita"])
+    adjudicate = rita.get(f"/projects/{project.name}/documents/{document.pk}/adjudicate/")
+    assert adjudicate.status_code == 200 and "bob" in adjudicate.content.decode()
+    assert rita.get(f"/projects/{project.name}/agreement/").status_code == 200
+    assert send(rita, "post", api(project, document, "/review"), {"status": "reviewed"}).status_code == 200
+
+
+def test_a_member_made_a_viewer_gives_back_their_assignments_and_a_reviewer_keeps_them(pair):
+    project, users, _ = pair
+    owner = client_for(users["owner"])
+    response = owner.post(f"/projects/{project.name}/members/", {"username": "ann", "role": "reviewer"}, follow=True)
+    assert "ann is now reviewer." in response.content.decode()
+    assert Assignment.objects.filter(user=users["ann"]).count() == 2
+    response = owner.post(f"/projects/{project.name}/members/", {"username": "ann", "role": "viewer"}, follow=True)
+    assert (
+        "ann is now viewer. The 2 documents assigned to them went back: a viewer does not label."
+        in response.content.decode()
+    )
+    assert not Assignment.objects.filter(user=users["ann"]).exists()
+    assert Assignment.objects.filter(user=users["bob"]).count() == 2
+
+
+def test_a_refused_removal_keeps_the_assignments(team):
+    project, users, _ = team
+    owner = users["owner"]
+    documents_assign(project=project, user=owner, documents=project.documents.all(), usernames=["owner", "ann"])
+    with pytest.raises(InvalidInput, match="A project must keep at least one owner"):
+        member_remove(project=project, user=owner, membership_id=membership_of(project, owner).pk)
+    with pytest.raises(InvalidInput, match="A project must keep at least one owner"):
+        member_role_set(project=project, user=owner, username="owner", role=Role.VIEWER)
+    assert Assignment.objects.filter(user=owner).count() == 3
+
+
+@pytest.mark.parametrize("who", ["ann", "rita", "vic"])
+def test_only_owners_remove_members_or_change_roles(pair, who):
+    project, users, _ = pair
+    with pytest.raises(PermissionDenied):
+        member_remove(project=project, user=users[who], membership_id=membership_of(project, users["bob"]).pk)
+    with pytest.raises(PermissionDenied):
+        member_role_set(project=project, user=users[who], username="bob", role=Role.VIEWER)
+    assert Assignment.objects.filter(user=users["bob"]).count() == 2
+    assert membership_of(project, users["bob"]).role == Role.ANNOTATOR

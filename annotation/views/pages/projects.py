@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from annotation import selectors, selectors_team
 from annotation.forms import MemberForm, ProjectCreateForm, ProjectDeleteForm, ProjectSettingsForm, attach_error
+from annotation.services import assignments as assignment_services
 from annotation.services.sample import sample_project_create
 from projects import selectors as project_selectors
 from projects.models import Role
@@ -128,11 +129,17 @@ def project_members(request, project_name: str):
     form = MemberForm(*form_data(request))
     if request.method == "POST" and form.is_valid():
         try:
-            membership = project_services.membership_set(project=project, user=request.user, **form.cleaned_data)
+            membership, unassigned = assignment_services.member_role_set(
+                project=project, user=request.user, **form.cleaned_data
+            )
         except ApplicationError as error:
             attach_error(form, _on_field(error, "username") if isinstance(error, NotFound) else error)
         else:
-            messages.success(request, f"{membership.user.username} is now {Role(membership.role).label.lower()}.")
+            role = Role(membership.role).label.lower()
+            message = f"{membership.user.username} is now {role}."
+            if unassigned:
+                message += f" The {_documents(unassigned)} assigned to them went back: a {role} does not label."
+            messages.success(request, message)
             return redirect("project-members", project_name=project.name)
     return render_project(
         request,
@@ -146,6 +153,10 @@ def project_members(request, project_name: str):
     )
 
 
+def _documents(count: int) -> str:
+    return f"{count} document{'s' if count != 1 else ''}"
+
+
 def _on_field(error: ApplicationError, field: str) -> ApplicationError:
     if not error.target:
         error.target = field
@@ -157,13 +168,16 @@ def _on_field(error: ApplicationError, field: str) -> ApplicationError:
 def member_remove(request, project_name: str, membership_id: int):
     project = project_selectors.project_get(user=request.user, name=project_name, action=Action.MANAGE)
     try:
-        project_services.membership_remove(project=project, user=request.user, membership_id=membership_id)
+        membership, unassigned = assignment_services.member_remove(
+            project=project, user=request.user, membership_id=membership_id
+        )
     except ApplicationError as error:
         if error.status == 404:
             raise
         messages.error(request, error.message)
     else:
-        messages.success(request, "Member removed.")
+        taken = f"; the {_documents(unassigned)} assigned to them went back" if unassigned else ""
+        messages.success(request, f"{membership.user.username} removed{taken}.")
         if not project_selectors.project_list(user=request.user).filter(pk=project.pk).exists():
             return redirect("project-list")  # the owner removed themselves
     return redirect("project-members", project_name=project.name)
