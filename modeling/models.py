@@ -227,6 +227,29 @@ class Suggestion(models.Model):
         return f"{self.category}[{self.start}:{self.end}] {self.confidence:.2f} ({self.status})"
 
 
+class SuggestionRejection(models.Model):
+    """A suggestion one annotator rejected on a document labeled independently: rejected for them alone (the
+    suggestion stays open for the document's other annotators). Kept by span and category rather than by
+    suggestion, so a later prediction of the same entity is not offered to them again either."""
+
+    document = models.ForeignKey("annotation.Document", on_delete=models.CASCADE, related_name="+")
+    annotator = models.ForeignKey(django_settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    category = models.CharField(max_length=50)
+    rejected_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document", "annotator", "start", "end", "category"], name="suggestionrejection_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.annotator_id}: {self.category}[{self.start}:{self.end}]"
+
+
 class UncertaintyScore(models.Model):
     """How unsure a model is about an unlabeled document, from the project's latest uncertainty job: the
     documents list sorts by it (most uncertain first) and the labeling view's Next can follow that order."""

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.db.models import F, QuerySet
 
-from annotation import extensions
+from annotation import extensions, selectors_team
 from modeling import selectors
 from modeling.apis.suggestions import suggestions_json
 from modeling.models import LoopKind
@@ -70,10 +70,18 @@ def documents_panel(*, request, project: Project, page) -> dict[str, Any] | None
     }
 
 
-def suggestion_bar(*, request, project: Project, page) -> dict[str, Any] | None:
-    """The bar, for those who may label, in a project with a model to suggest with."""
-    document = page.get("document")
+def _may_label(request, project: Project, document) -> bool:
+    """Whether the labeling view lets the user label `document`: the role, and on a document others label
+    independently, being one of them (`selectors_team.label_set`); elsewhere the view is read-only."""
     if request is None or document is None or not can(request.user, project, Action.LABEL):
+        return False
+    return selectors_team.label_set(document=document, user=request.user) != selectors_team.LOCKED
+
+
+def suggestion_bar(*, request, project: Project, page) -> dict[str, Any] | None:
+    """The bar, for those who may label the document, in a project with a model to suggest with."""
+    document = page.get("document")
+    if not _may_label(request, project, document):
         return None
     sources = _sources(project)
     if not sources:
@@ -82,15 +90,14 @@ def suggestion_bar(*, request, project: Project, page) -> dict[str, Any] | None:
         "suggestion_data": {
             "api": f"/api/projects/{project.name}/documents/{document.pk}/suggestions",
             "sources": sources,
-            "suggestions": suggestions_json(document),
+            "suggestions": suggestions_json(document, request.user),
         }
     }
 
 
 def suggestion_keys(*, request, project: Project, page) -> dict[str, Any] | None:
     """The suggestion keys' rows in the labeling view's `?` help, wherever the bar is shown."""
-    document = page.get("document")
-    if request is None or document is None or not can(request.user, project, Action.LABEL):
+    if not _may_label(request, project, page.get("document")):
         return None
     return {} if _sources(project) else None
 

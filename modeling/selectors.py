@@ -6,13 +6,15 @@ from django.db.models import Count, Exists, IntegerField, OuterRef, QuerySet, Su
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from annotation.models import Document, Label
+from annotation import selectors_team
+from annotation.models import Document, IndependentLabel, Label
 from modeling.models import (
     AnalyzeJob,
     Deployment,
     LabelIssue,
     LoopJob,
     Suggestion,
+    SuggestionRejection,
     SuggestionStatus,
     TrainedModel,
     TrainingJob,
@@ -109,8 +111,28 @@ def open_suggestions() -> QuerySet[Suggestion]:
     return Suggestion.objects.filter(status=SuggestionStatus.OPEN).exclude(Exists(over_a_label))
 
 
-def suggestion_list(*, document: Document) -> QuerySet[Suggestion]:
-    return open_suggestions().filter(document=document).order_by("start", "id")
+def suggestion_list(*, document: Document, user) -> QuerySet[Suggestion]:
+    """The suggestions `document` offers `user`, against the labels they write (`selectors_team.label_set`): to an
+    assignee of a document labeled independently, the open ones that none of their own labels overlaps and that
+    they did not reject (`SuggestionRejection`); to everyone else, the document's `open_suggestions`."""
+    if selectors_team.label_set(document=document, user=user) != selectors_team.OWN:
+        return open_suggestions().filter(document=document).order_by("start", "id")
+    over_own = IndependentLabel.objects.filter(
+        document=OuterRef("document"), annotator=user, start__lt=OuterRef("end"), end__gt=OuterRef("start")
+    )
+    rejected = SuggestionRejection.objects.filter(
+        document=OuterRef("document"),
+        annotator=user,
+        start=OuterRef("start"),
+        end=OuterRef("end"),
+        category=OuterRef("category"),
+    )
+    return (
+        Suggestion.objects.filter(document=document, status=SuggestionStatus.OPEN)
+        .exclude(Exists(over_own))
+        .exclude(Exists(rejected))
+        .order_by("start", "id")
+    )
 
 
 def suggestion_get(*, document: Document, suggestion_id: int) -> Suggestion:

@@ -53,6 +53,12 @@ RUNTIME_RETRY_AFTER_SECONDS = 1
 JOB_LIFETIME = timedelta(days=7)
 RUNTIME_JOB_LIFETIME = timedelta(days=1)
 RESERVED_PROJECT_NAMES = {"global"}
+ROW_ID_MAX = 2**63 - 1  # the largest id a row can have: a larger number fails in the database (a 500), not as bad input
+
+
+def is_row_id(value: object) -> bool:
+    """Whether a value from a request body can be a row's id (a whole number, not a bool, in the database's range)."""
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= ROW_ID_MAX
 
 
 def check_name(name: object, *, what: str = "Project") -> str:

@@ -14,9 +14,8 @@ from annotation.services.assignments import documents_assign, documents_unassign
 from annotation.services.reviews import document_review
 from projects import selectors as project_selectors
 from projects.permissions import Action
+from studio import limits
 from studio.exceptions import InvalidInput
-
-ID_MAX = 2**63 - 1  # the largest id a row can have (a larger number would fail in the database, not as bad input)
 
 
 class ReviewUiApi(APIView):
@@ -60,11 +59,7 @@ class AssignmentsUiApi(APIView):
         body = _body(request)
         project = project_selectors.project_get(user=request.user, name=project_name, action=Action.MANAGE)
         ids = body.get("documentIds")
-        if (
-            not isinstance(ids, list)
-            or not ids
-            or not all(isinstance(i, int) and not isinstance(i, bool) and 0 < i <= ID_MAX for i in ids)
-        ):
+        if not isinstance(ids, list) or not ids or not all(limits.is_row_id(i) for i in ids):
             raise InvalidInput("documentIds must be a non-empty list of document ids.", target="documentIds")
         documents = selectors.document_list(project=project).filter(pk__in=ids)
         if body.get("unassign") is True:

@@ -1,6 +1,7 @@
 """The labeling view's suggestions (UI JSON, code-point offsets like `annotation.apis.ui`):
 
-GET  …/documents/<id>/suggestions                    {"value": [suggestion]} on offer now
+GET  …/documents/<id>/suggestions                    {"value": [suggestion]} on offer now (to the caller: on a
+                                                     document they label independently, against their own labels)
 POST …/documents/<id>/suggestions                    {"modelLabel" | "deploymentName"}: predict now -> 200
                                                      {"value", "dropped"}; 202 {"status": "loading"} while the
                                                      model loads in this process (ask again)
@@ -22,14 +23,15 @@ from annotation import selectors as annotation_selectors
 from annotation.apis.ui import label_json
 from annotation.models import Document
 from modeling import selectors
-from modeling.models import Suggestion
+from modeling.models import Suggestion, SuggestionStatus
 from modeling.services.loop import suggestions as services
 from projects import selectors as project_selectors
 from projects.permissions import Action
 from studio.exceptions import InvalidInput
 
 
-def suggestion_json(suggestion: Suggestion) -> dict[str, Any]:
+def suggestion_json(suggestion: Suggestion, *, status: str | None = None) -> dict[str, Any]:
+    """`status`: the caller's decision, where it is theirs alone (a document they label independently)."""
     return {
         "id": suggestion.pk,
         "start": suggestion.start,
@@ -37,12 +39,12 @@ def suggestion_json(suggestion: Suggestion) -> dict[str, Any]:
         "category": suggestion.category,
         "confidence": suggestion.confidence,
         "source": suggestion.source,
-        "status": suggestion.status,
+        "status": status or suggestion.status,
     }
 
 
-def suggestions_json(document: Document) -> list[dict[str, Any]]:
-    return [suggestion_json(s) for s in selectors.suggestion_list(document=document)]
+def suggestions_json(document: Document, user) -> list[dict[str, Any]]:
+    return [suggestion_json(s) for s in selectors.suggestion_list(document=document, user=user)]
 
 
 def _body(request: Request) -> dict[str, Any]:
@@ -66,7 +68,7 @@ def _name(body: dict[str, Any], key: str) -> str | None:
 
 class SuggestionListUiApi(APIView):
     def get(self, request: Request, project_name: str, document_id: str) -> Response:
-        return Response({"value": suggestions_json(_document(request, project_name, document_id))})
+        return Response({"value": suggestions_json(_document(request, project_name, document_id), request.user)})
 
     def post(self, request: Request, project_name: str, document_id: str) -> Response:
         body = _body(request)
@@ -106,9 +108,10 @@ class SuggestionDecisionUiApi(APIView):
         if decision == "accept":
             label = services.suggestion_accept(user=request.user, suggestion=suggestion)
             suggestion.refresh_from_db()
-            return Response({"label": label_json(label), "suggestion": suggestion_json(suggestion)}, status=201)
+            decided = suggestion_json(suggestion, status=SuggestionStatus.ACCEPTED)
+            return Response({"label": label_json(label), "suggestion": decided}, status=201)
         suggestion = services.suggestion_reject(user=request.user, suggestion=suggestion)
-        return Response({"suggestion": suggestion_json(suggestion)})
+        return Response({"suggestion": suggestion_json(suggestion, status=SuggestionStatus.REJECTED)})
 
 
 class SuggestionBulkUiApi(APIView):

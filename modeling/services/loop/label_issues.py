@@ -1,12 +1,15 @@
 """A person's decision on a likely label error (`LabelIssue`): apply the model's version, or dismiss it (the labels
 stay, and later checks keep that issue dismissed). Label edits go through annotation's label services, so they are
-checked, locked and recorded in the project's activity like any other edit."""
+checked, locked and recorded in the project's activity like any other edit. An issue is about the document's own
+labels (what trains), so only someone who writes those may apply it (`annotation.selectors_team.whose_labels`): on a
+document labeled independently nobody does until it is adjudicated."""
 
 from __future__ import annotations
 
 from django.db import transaction
 from django.utils import timezone
 
+from annotation import selectors_team
 from annotation.services.labels import label_create, label_delete, label_update
 from modeling.models import LabelIssue, LabelIssueStatus
 from projects.permissions import Action, require
@@ -31,6 +34,9 @@ def label_issue_apply(*, user, issue: LabelIssue) -> LabelIssue:
     document = issue.document
     require(user, document.project, Action.LABEL)
     _check_open(issue)
+    # The label services edit the set `user` writes; an assignee's own copy is not what the check looked at.
+    if selectors_team.label_set(document=document, user=user) != selectors_team.DOCUMENT:
+        raise selectors_team.labeling_refusal(document=document)
     spans = [*issue.labels, *issue.suggestion]
     start, end = min(s[0] for s in spans), max(s[1] for s in spans)
     current = list(document.labels.filter(start__lt=end, end__gt=start).select_related("entity_type"))

@@ -38,7 +38,7 @@ def check_params(*, project: Project, params: dict[str, Any], trained_model: Tra
             annotation_selectors.document_list(project=project, **form.selector_filters()).values_list("pk", flat=True)
         )
     else:
-        if not isinstance(ids, list) or not all(isinstance(i, int) and not isinstance(i, bool) for i in ids):
+        if not isinstance(ids, list) or not all(limits.is_row_id(i) for i in ids):
             raise InvalidInput("documentIds must be a list of document ids.", target="params.documentIds")
         chosen = list(project.documents.filter(pk__in=ids).order_by("location").values_list("pk", flat=True))
         if len(chosen) != len(set(ids)):

@@ -135,6 +135,23 @@ def test_prelabel_says_what_is_wrong_before_queueing(team, fake_predict, params,
     assert not LoopJob.objects.exists()
 
 
+@pytest.mark.parametrize(
+    "bad",
+    [2**63, 2**64, -1, 0, "1", 1.5, 2.0, True, None, [1], {"id": 1}],
+    ids=["2**63", "2**64", "negative", "zero", "string", "float", "whole-float", "bool", "null", "nested", "object"],
+)
+def test_prelabel_refuses_what_is_not_a_document_id_as_bad_input(team, fake_predict, bad):
+    """Each a 400 naming the field, never a 500 (a number past the database's ids once overflowed there)."""
+    trained_model_files(team.project)
+    body = {"kind": "prelabel", "modelLabel": "m1", "params": {"documentIds": [ids(team, 0)[0], bad]}}
+    answer = team.client("owner").post("/api/projects/loans/loop-jobs", body, content_type="application/json")
+    assert answer.status_code == 400, answer.content
+    error = answer.json()["error"]
+    assert error["message"] == "documentIds must be a list of document ids."
+    assert error["target"] == "params.documentIds"
+    assert not LoopJob.objects.exists()
+
+
 def scores(team, by_index: dict[int, float]) -> None:
     job = LoopJob.objects.create(
         job_id="u1", project=team.project, kind="uncertainty", status=JobStatus.SUCCEEDED, expires_at=timezone.now()

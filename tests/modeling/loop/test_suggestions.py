@@ -77,7 +77,9 @@ def test_a_prediction_offers_schema_spans_that_no_label_covers(team, source, pre
     # Predicting again replaces the open suggestions rather than adding to them.
     predictions.spans = [(31, 40, "Lender", 0.7)]
     services.document_suggest(user=team.annotator, document=document, source=source)
-    assert [(s.start, s.confidence) for s in selectors.suggestion_list(document=document)] == [(31, 0.7)]
+    assert [(s.start, s.confidence) for s in selectors.suggestion_list(document=document, user=team.annotator)] == [
+        (31, 0.7)
+    ]
 
 
 def test_accepting_makes_an_ordinary_label_and_says_so_in_the_activity(team, source, predictions):
@@ -92,7 +94,7 @@ def test_accepting_makes_an_ordinary_label_and_says_so_in_the_activity(team, sou
     assert activity.user == team.annotator
     first.refresh_from_db()
     assert (first.status, first.decided_by) == (SuggestionStatus.ACCEPTED, team.annotator)
-    assert list(selectors.suggestion_list(document=document)) == [second]
+    assert list(selectors.suggestion_list(document=document, user=team.annotator)) == [second]
     with pytest.raises(Conflict, match="This suggestion was already accepted"):
         services.suggestion_accept(user=team.annotator, suggestion=first)
 
@@ -102,7 +104,7 @@ def test_a_label_drawn_over_a_suggestion_wins(team, source, predictions):
     predictions.spans = [(0, 9, "Borrower", 0.97)]
     (suggestion,) = services.document_suggest(user=team.owner, document=document, source=source).suggestions
     label_create(document=document, user=team.owner, entity_type_id=type_id(team, "Lender"), start=4, end=9)
-    assert list(selectors.suggestion_list(document=document)) == []  # no longer offered
+    assert list(selectors.suggestion_list(document=document, user=team.annotator)) == []  # no longer offered
     with pytest.raises(InvalidInput, match="overlaps the Lender label 'Lopez'") as error:
         services.suggestion_accept(user=team.owner, suggestion=suggestion)
     assert error.value.status == 409
@@ -114,7 +116,7 @@ def test_a_rejected_suggestion_is_not_offered_again(team, source, predictions):
     predictions.spans = [(0, 9, "Borrower", 0.97), (31, 40, "Lender", 0.62)]
     first, _ = services.document_suggest(user=team.owner, document=document, source=source).suggestions
     services.suggestion_reject(user=team.annotator, suggestion=first)
-    assert [s.start for s in selectors.suggestion_list(document=document)] == [31]
+    assert [s.start for s in selectors.suggestion_list(document=document, user=team.annotator)] == [31]
 
     outcome = services.document_suggest(user=team.owner, document=document, source=source)
     assert [s.start for s in outcome.suggestions] == [31] and outcome.rejected_before == 1
@@ -128,7 +130,7 @@ def test_accept_all_above_a_threshold_and_reject_all(team, source, predictions):
 
     labels = services.suggestions_accept_above(user=team.annotator, document=document, threshold=0.8)
     assert [(label.start, label.entity_type.name) for label in labels] == [(0, "Borrower"), (19, "Amount")]
-    assert [s.confidence for s in selectors.suggestion_list(document=document)] == [0.42]
+    assert [s.confidence for s in selectors.suggestion_list(document=document, user=team.annotator)] == [0.42]
     assert Activity.objects.filter(summary__contains="(accepted from model m1)").count() == 2
 
     for bad in (1.5, -0.1, "0.8", None, True):
@@ -136,7 +138,7 @@ def test_accept_all_above_a_threshold_and_reject_all(team, source, predictions):
             services.suggestions_accept_above(user=team.annotator, document=document, threshold=bad)
 
     assert services.suggestions_reject_all(user=team.annotator, document=document) == 1
-    assert not selectors.suggestion_list(document=document).exists()
+    assert not selectors.suggestion_list(document=document, user=team.annotator).exists()
     assert document.labels.count() == 2
 
 
@@ -165,7 +167,7 @@ def test_suggestions_count_nowhere_until_accepted(team, source, predictions):
     predictions.spans = [(19, 25, "Amount", 0.9), (31, 40, "Lender", 0.6)]
     for each in team.project.documents.all():
         services.document_suggest(user=team.owner, document=each, source=source)
-    amount, lender = selectors.suggestion_list(document=document)
+    amount, lender = selectors.suggestion_list(document=document, user=team.annotator)
     services.suggestion_reject(user=team.owner, suggestion=lender)
     assert Suggestion.objects.count() == 8
 
