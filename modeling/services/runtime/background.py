@@ -32,7 +32,7 @@ from studio import limits
 
 logger = logging.getLogger(__name__)
 
-# How often the holding process writes its jobs' heartbeat; `jobs.ORPHANED_AFTER` is several of these.
+# How often the holding process writes its jobs' heartbeat; `jobs.sweeps.ORPHANED_AFTER` is several of these.
 HEARTBEAT = timedelta(seconds=5)
 
 

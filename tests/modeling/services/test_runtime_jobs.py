@@ -28,8 +28,9 @@ from modeling.services.runtime import (
     job_status_from,
     job_tasks,
 )
-from modeling.services.runtime import jobs as runtime_jobs
 from modeling.services.runtime.jobs import ORPHANED_AFTER, RUN_ATTEMPTS_MAX, STALE_ERROR, unsupported_task_error
+from modeling.services.runtime.jobs import run as jobs_run
+from modeling.services.runtime.jobs import sweeps as jobs_sweeps
 from projects.models import JobStatus
 from studio.exceptions import ApplicationError, NotFound
 
@@ -248,7 +249,7 @@ def test_a_cancel_while_running_keeps_the_tasks_done_and_stops_before_the_next(r
             analyze_job_cancel(job=job)  # arrives while task b runs
         return result
 
-    monkeypatch.setattr(runtime_jobs, "documents_analyze", analyze_then_cancel)
+    monkeypatch.setattr(jobs_run, "documents_analyze", analyze_then_cancel)
     analyze_job_run(job_pk=job.pk)
     job.refresh_from_db()
     assert analyzed == ["prod", "prod"]  # c never ran
@@ -318,9 +319,9 @@ def test_a_silent_process_still_running_a_recovered_job_stops_and_records_nothin
             first_run_ended.wait(10)  # the first run goes on meanwhile, as far as it may
         return Analysis(documents=[DocumentEntities("1", [Entity(0, 3, who, 0.5)])], errors=[])
 
-    monkeypatch.setattr(runtime_jobs, "runtime_deployment_get", lambda **kwargs: kwargs["deployment_name"])
-    monkeypatch.setattr(runtime_jobs, "documents_analyze", analyze)
-    monkeypatch.setattr(runtime_jobs, "_enqueue", handed_over.append)
+    monkeypatch.setattr(jobs_run, "runtime_deployment_get", lambda **kwargs: kwargs["deployment_name"])
+    monkeypatch.setattr(jobs_run, "documents_analyze", analyze)
+    monkeypatch.setattr(jobs_sweeps, "_enqueue", handed_over.append)
     analyze_job_run(job_pk=job.pk)
     first_run_ended.set()
     worker.join(10)
