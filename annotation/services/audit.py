@@ -11,7 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from annotation.models import Document, EntityType, LabelChange, LabelChangeAction
+from django.db.models import QuerySet
+
+from annotation.models import Document, EntityType, IndependentLabel, Label, LabelChange, LabelChangeAction
 from projects.models import Project
 
 QUOTED_CHARS = 80  # of a label's text kept in its snapshot
@@ -107,4 +109,29 @@ def label_bulk_change_record(
         count=count,
         independent=independent,
         summary=summary[:300],
+    )
+
+
+def labels_bulk_delete_record(
+    *, project: Project, user, what: str, labels: QuerySet[Label], own_labels: QuerySet[IndependentLabel]
+) -> None:
+    """The audit trail of a bulk delete (documents, a type, a project an import replaces), recorded before it runs:
+    one row for the document labels it takes, one for the labels annotators made on their own. `what` says what
+    went ("deleted 2 documents")."""
+    count = labels.count()
+    label_bulk_change_record(
+        project=project,
+        user=user,
+        action=LabelChangeAction.BULK_DELETE,
+        count=count,
+        summary=f"{what}: {count} labels went with it",
+    )
+    own = own_labels.count()
+    label_bulk_change_record(
+        project=project,
+        user=user,
+        action=LabelChangeAction.BULK_DELETE,
+        count=own,
+        summary=f"{what}: {own} labels annotators made on their own (independent labeling) went with it",
+        independent=True,
     )

@@ -3,8 +3,8 @@ from __future__ import annotations
 from django.db import transaction
 from django.db.models import QuerySet
 
-from annotation.models import Dataset, Document, IndependentLabel, Label, LabelChangeAction
-from annotation.services.audit import label_bulk_change_record
+from annotation.models import Dataset, Document, IndependentLabel, Label
+from annotation.services.audit import labels_bulk_delete_record
 from projects.languages import language_choices, same_language
 from projects.models import Project
 from projects.services.activity import activity_record
@@ -92,21 +92,10 @@ def documents_delete_matching(*, project: Project, user, documents: QuerySet[Doc
 
 
 def _record_labels_deleted(project: Project, user, documents: QuerySet[Document], count: int) -> None:
-    """The audit trail of a batch delete: one row with how many labels went with how many documents."""
-    labels = Label.objects.filter(document__in=documents.values("pk")).count()
-    label_bulk_change_record(
+    labels_bulk_delete_record(
         project=project,
         user=user,
-        action=LabelChangeAction.BULK_DELETE,
-        count=labels,
-        summary=f"deleted {count} documents with their {labels} labels",
-    )
-    own = IndependentLabel.objects.filter(document__in=documents.values("pk")).count()
-    label_bulk_change_record(
-        project=project,
-        user=user,
-        action=LabelChangeAction.BULK_DELETE,
-        count=own,
-        summary=f"deleted {count} documents with {own} labels annotators made on their own (independent labeling)",
-        independent=True,
+        what=f"deleted {count} documents",
+        labels=Label.objects.filter(document__in=documents.values("pk")),
+        own_labels=IndependentLabel.objects.filter(document__in=documents.values("pk")),
     )

@@ -4,8 +4,8 @@ from django.db import transaction
 from django.db.models import Max
 
 from annotation.entity_names import case_clash_message, find_case_clash
-from annotation.models import EntityType, LabelChangeAction
-from annotation.services.audit import label_bulk_change_record
+from annotation.models import EntityType
+from annotation.services.audit import labels_bulk_delete_record
 from annotation.services.reviews import documents_review_invalidate
 from projects.models import Project
 from projects.services.activity import activity_record
@@ -124,22 +124,12 @@ def entity_type_delete(*, entity_type: EntityType, user) -> int:
         verb="schema",
         summary=f"deleted entity type {entity_type.name} and its {count} labels",
     )
-    label_bulk_change_record(
+    labels_bulk_delete_record(
         project=entity_type.project,
         user=user,
-        action=LabelChangeAction.BULK_DELETE,
-        count=count,
-        summary=f"deleted entity type {entity_type.name} with its {count} labels",
-    )
-    own = entity_type.independent_labels.count()
-    label_bulk_change_record(
-        project=entity_type.project,
-        user=user,
-        action=LabelChangeAction.BULK_DELETE,
-        count=own,
-        summary=f"deleted entity type {entity_type.name} with {own} labels annotators made on their own "
-        "(independent labeling)",
-        independent=True,
+        what=f"deleted entity type {entity_type.name}",
+        labels=entity_type.labels.all(),
+        own_labels=entity_type.independent_labels.all(),
     )
     labeled = entity_type.labels.order_by().values_list("document_id", flat=True).distinct()
     documents_review_invalidate(document_ids=labeled)  # their labels change

@@ -12,7 +12,7 @@ from annotation.formats import DocumentData, ProblemList, ProjectData
 from annotation.formats.validation import check_document_languages
 from annotation.models import Document, EntityType, IndependentLabel, Label, LabelChangeAction
 from annotation.services import staging
-from annotation.services.audit import label_bulk_change_record
+from annotation.services.audit import label_bulk_change_record, labels_bulk_delete_record
 from annotation.services.entity_types import next_color
 from annotation.spans import Span
 from projects.models import Membership, Project, Role
@@ -80,23 +80,12 @@ def _swap_in(*, user, name: str, data: ProjectData, staged: Project) -> tuple[Pr
         Membership.objects.create(project=project, user=user, role=Role.OWNER)
     else:
         _require_may_replace(user, project)
-        old_labels = Label.objects.filter(document__project=project).count()
-        label_bulk_change_record(
+        labels_bulk_delete_record(
             project=project,
             user=user,
-            action=LabelChangeAction.BULK_DELETE,
-            count=old_labels,
-            summary=f"an import replaced the project: its {old_labels} labels went with its documents",
-        )
-        own = IndependentLabel.objects.filter(document__project=project).count()
-        label_bulk_change_record(
-            project=project,
-            user=user,
-            action=LabelChangeAction.BULK_DELETE,
-            count=own,
-            summary=f"an import replaced the project: {own} labels annotators made on their own (independent "
-            "labeling) went with its documents",
-            independent=True,
+            what="an import replaced the project",
+            labels=Label.objects.filter(document__project=project),
+            own_labels=IndependentLabel.objects.filter(document__project=project),
         )
         replaced = staging.staging_create(replaced=True)
         staging.content_move(source=project, target=replaced)

@@ -89,7 +89,7 @@ def test_batch_deletes_and_type_deletes_record_counts(team):
     label_create(document=doc(project, "02.txt"), user=owner, entity_type_id=types["Amount"], start=19, end=22)
     documents_delete(project=project, user=owner, document_ids=[doc(project, "01.txt").pk, doc(project, "02.txt").pk])
     row = LabelChange.objects.get(action=LabelChangeAction.BULK_DELETE)
-    assert row.count == 2 and row.summary == "deleted 2 documents with their 2 labels" and row.user == owner
+    assert row.count == 2 and row.summary == "deleted 2 documents: 2 labels went with it" and row.user == owner
     assert LabelChange.objects.filter(location="02.txt", document=None).exists()  # the history outlives the document
     label_create(document=doc(project, "03.txt"), user=owner, entity_type_id=types["Amount"], start=0, end=7)
     entity_type_delete(entity_type=project.entity_types.get(name="Amount"), user=owner)
@@ -144,10 +144,10 @@ def test_deleting_documents_or_types_records_the_independent_labels_that_go_too(
     label_create(document=doc(project, "03.txt"), user=users["ann"], entity_type_id=types["Person"], start=0, end=7)
     entity_type_delete(entity_type=project.entity_types.get(name="Amount"), user=owner)
     row = LabelChange.objects.get(action=LabelChangeAction.BULK_DELETE, independent=True)
-    assert row.count == 2 and "deleted entity type Amount with 2 labels annotators made on their own" in row.summary
+    assert row.count == 2 and "deleted entity type Amount: 2 labels annotators made on their own" in row.summary
     documents_delete(project=project, user=owner, document_ids=[doc(project, "03.txt").pk])
     row = LabelChange.objects.filter(action=LabelChangeAction.BULK_DELETE, independent=True).latest("id")
-    assert row.count == 1 and row.summary.startswith("deleted 1 documents with 1 labels annotators made on their own")
+    assert row.count == 1 and row.summary.startswith("deleted 1 documents: 1 labels annotators made on their own")
     label_create(document=doc(project, "02.txt"), user=users["bob"], entity_type_id=types["Person"], start=0, end=3)
     data = ProjectData(name="team", language="en-us", entity_types=["Person"], documents=[DocumentData("x.txt", "x")])
     project_import(user=owner, name="team", data=data)
