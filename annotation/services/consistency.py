@@ -214,7 +214,7 @@ def label_batch_undo(*, project: Project, user, batch_id: int) -> UndoResult:
     copies of documents labeled independently, by its author only."""
     require(user, project, Action.LABEL)
     batch = selectors.label_batch_get(project=project, batch_id=batch_id)
-    batch = LabelBatch.objects.select_for_update().select_related("created_by").get(pk=batch.pk)
+    batch = LabelBatch.objects.select_for_update(of=("self",)).select_related("created_by").get(pk=batch.pk)
     if batch.undone_at is not None:
         raise Conflict(
             f"Labeling '{batch.surface}' as {batch.type_name} was already undone.", innererror_code="AlreadyUndone"
