@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from django.db import transaction
-from django.utils import timezone
 
 from modeling.models import AnalyzeJob
-from modeling.services.runtime.jobs.records import UNFINISHED
+from modeling.services.runtime.jobs.records import UNFINISHED, job_end
 from projects.models import JobStatus
 from studio.exceptions import ApplicationError
 
@@ -22,11 +21,6 @@ def analyze_job_cancel(*, job: AnalyzeJob) -> AnalyzeJob:
             "that is notStarted or running can be cancelled.",
             code="InvalidRequest",
         )
-    now = timezone.now()
-    for stored in job.tasks:
-        if stored["status"] in UNFINISHED:
-            stored["status"] = JobStatus.CANCELLED
-            stored["updatedAt"] = now.isoformat()
-    job.status = JobStatus.CANCELLED
+    job_end(job, JobStatus.CANCELLED)
     job.save(update_fields=["status", "tasks", "updated_at"])
     return job

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.utils import timezone
+
 from modeling.models import AnalyzeJob
 from modeling.services.runtime.prediction import (
     INVALID_DOCUMENT,
@@ -77,6 +79,17 @@ def job_status_from(task_statuses: list[str]) -> str:
     if succeeded == len(task_statuses):
         return JobStatus.SUCCEEDED
     return JobStatus.FAILED if succeeded == 0 else PARTIALLY_COMPLETED
+
+
+def job_end(job: AnalyzeJob, status: str) -> None:
+    """Ends a job that has not ended (cancelled, or failed by a sweep) before the tasks it had not done: those take
+    `status` too; the tasks done keep theirs and their results. The caller saves `status`, `tasks`."""
+    now = timezone.now().isoformat()
+    for stored in job.tasks:
+        if stored["status"] in UNFINISHED:
+            stored["status"] = status
+            stored["updatedAt"] = now
+    job.status = status
 
 
 # --- What a job stores, both ways (the module docstring describes the shape).

@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from modeling.models import AnalyzeJob
-from modeling.services.runtime.jobs.records import UNFINISHED, JobError, error_json
+from modeling.services.runtime.jobs.records import UNFINISHED, JobError, error_json, job_end
 from projects.models import JobStatus
 
 logger = logging.getLogger(__name__)
@@ -79,11 +79,6 @@ def _enqueue(job_pk: int) -> None:
 
 
 def _job_fail(job: AnalyzeJob) -> None:
-    now = timezone.now()
-    for stored in job.tasks:
-        if stored["status"] in UNFINISHED:
-            stored["status"] = JobStatus.FAILED
-            stored["updatedAt"] = now.isoformat()
-    job.status = JobStatus.FAILED
+    job_end(job, JobStatus.FAILED)
     job.errors = [*job.errors, error_json(STALE_ERROR)]
     job.save(update_fields=["status", "tasks", "errors", "updated_at"])
