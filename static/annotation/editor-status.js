@@ -14,11 +14,11 @@ export function showSaveState(root, { status, message, pending, retryIn }) {
   root.dataset.pending = String(pending);
 }
 
-/** A message in the corner: "error" ones are alerts and stay longer, "notice" ones are status. */
-export function toast(message, kind) {
+/** A toast in the corner: its message, any `actions` (buttons), and a dismiss button. */
+function toastItem(message, className, role, actions = []) {
   const item = document.createElement("div");
-  item.className = `toast ${kind}`;
-  item.setAttribute("role", kind === "error" ? "alert" : "status");
+  item.className = className;
+  item.setAttribute("role", role);
   const body = document.createElement("span");
   body.textContent = message;
   const close = document.createElement("button");
@@ -27,30 +27,24 @@ export function toast(message, kind) {
   close.textContent = "\u00d7";
   close.setAttribute("aria-label", "Dismiss");
   close.addEventListener("click", () => item.remove());
-  item.append(body, close);
+  item.append(body, ...actions, close);
   document.getElementById("editor-alerts").append(item);
+  return item;
+}
+
+/** A message in the corner: "error" ones are alerts and stay longer, "notice" ones are status. */
+export function toast(message, kind) {
+  const item = toastItem(message, `toast ${kind}`, kind === "error" ? "alert" : "status");
   setTimeout(() => item.remove(), kind === "error" ? 20000 : 5000);
 }
 
 /** An edit refused because someone changed the label since this page loaded it: says so and offers a reload
  *  (the page shows the label as the server has it only after one). */
 export function conflictToast(message) {
-  const item = document.createElement("div");
-  item.className = "toast error conflict";
-  item.setAttribute("role", "alert");
-  const body = document.createElement("span");
-  body.textContent = message;
   const reload = document.createElement("button");
   reload.type = "button";
   reload.className = "btn btn-sm";
   reload.textContent = "Reload";
   reload.addEventListener("click", () => window.location.reload());
-  const close = document.createElement("button");
-  close.type = "button";
-  close.className = "toast-close";
-  close.textContent = "\u00d7";
-  close.setAttribute("aria-label", "Dismiss");
-  close.addEventListener("click", () => item.remove());
-  item.append(body, reload, close);
-  document.getElementById("editor-alerts").append(item);
+  toastItem(message, "toast error conflict", "alert", [reload]);
 }
