@@ -70,20 +70,27 @@ def documents_panel(*, request, project: Project, page) -> dict[str, Any] | None
     }
 
 
-def _may_label(request, project: Project, document) -> bool:
-    """Whether the labeling view lets the user label `document`: the role, and on a document others label
-    independently, being one of them (`selectors_team.label_set`); elsewhere the view is read-only."""
-    if request is None or document is None or not can(request.user, project, Action.LABEL):
-        return False
-    return selectors_team.label_set(document=document, user=request.user) != selectors_team.LOCKED
+def _suggestion_sources(request, project: Project, document) -> list[dict[str, str]]:
+    """What the user can suggest with in the labeling view of `document` (empty: no bar, no keys): the sources, for
+    those who may label it (the role, and on a document others label independently, being one of them:
+    `selectors_team.label_set`; elsewhere the view is read-only). Both of the view's slots ask: the answer is kept
+    on the request, so its queries run once a page."""
+    if request is None or document is None:
+        return []
+    memo = request.__dict__.setdefault("_modeling_suggestion_sources", {})
+    if document.pk not in memo:
+        may_label = (
+            can(request.user, project, Action.LABEL)
+            and selectors_team.label_set(document=document, user=request.user) != selectors_team.LOCKED
+        )
+        memo[document.pk] = _sources(project) if may_label else []
+    return memo[document.pk]
 
 
 def suggestion_bar(*, request, project: Project, page) -> dict[str, Any] | None:
     """The bar, for those who may label the document, in a project with a model to suggest with."""
     document = page.get("document")
-    if not _may_label(request, project, document):
-        return None
-    sources = _sources(project)
+    sources = _suggestion_sources(request, project, document)
     if not sources:
         return None
     return {
@@ -97,9 +104,7 @@ def suggestion_bar(*, request, project: Project, page) -> dict[str, Any] | None:
 
 def suggestion_keys(*, request, project: Project, page) -> dict[str, Any] | None:
     """The suggestion keys' rows in the labeling view's `?` help, wherever the bar is shown."""
-    if not _may_label(request, project, page.get("document")):
-        return None
-    return {} if _sources(project) else None
+    return {} if _suggestion_sources(request, project, page.get("document")) else None
 
 
 def _styles(**_) -> dict[str, Any]:

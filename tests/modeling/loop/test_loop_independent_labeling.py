@@ -211,3 +211,24 @@ def test_the_suggestion_bar_is_not_shown_where_the_document_is_read_only(team, s
     elsewhere = team.project.documents.get(location="loan-001.txt")
     page = team.client("owner").get(f"/projects/loans/documents/{elsewhere.pk}/label/").content.decode()
     assert 'id="suggestion-bar"' in page and 'id="read-only-note"' not in page
+
+
+def test_the_bar_and_its_help_keys_decide_once_a_page(team, source, predicted, rf):
+    """Both of the labeling view's slots ask whether the user can suggest here: the second asks no query."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from modeling.page_extensions import suggestion_bar, suggestion_keys
+
+    document = team.project.documents.get(location="loan-000.txt")
+    request = rf.get("/")
+    request.user = team.annotator
+    assert suggestion_bar(request=request, project=team.project, page={"document": document}) is not None
+    with CaptureQueriesContext(connection) as queries:
+        assert suggestion_keys(request=request, project=team.project, page={"document": document}) == {}
+    assert len(queries) == 0
+
+    request = rf.get("/")
+    request.user = team.owner  # read-only for the owner: neither slot shows
+    assert suggestion_bar(request=request, project=team.project, page={"document": document}) is None
+    assert suggestion_keys(request=request, project=team.project, page={"document": document}) is None
