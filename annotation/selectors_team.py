@@ -69,9 +69,7 @@ def label_sets(*, documents: QuerySet[Document], user) -> dict[int, str]:
     are `DOCUMENT`)."""
     mine = Exists(Assignment.objects.filter(document=OuterRef("pk"), user_id=user.pk if _signed_in(user) else None))
     rows = (
-        Document.objects.filter(pk__in=documents.values("pk"), adjudicated_at=None)
-        .annotate(assignees=Count("assignments"))
-        .filter(assignees__gte=INDEPENDENT_MIN_ANNOTATORS)
+        Document.objects.filter(pk__in=independent_documents(documents=documents))
         .annotate(mine=mine)
         .order_by()
         .values_list("pk", "mine")
