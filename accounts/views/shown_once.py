@@ -2,6 +2,10 @@
 
 The POST keeps the secret in the session for the page it redirects to; that page's next GET takes it out and shows
 it (served `never_cache`). A reload shows it no more, and re-sends no POST, so nothing is made twice.
+
+Not `django.contrib.messages`, which does the same for notices: its default storage keeps them in a cookie that is
+signed, not encrypted, so the secret would travel readable to and from the browser. Taking the secret out is the one
+write that GET makes (to the session, as reading a message does), so it can be shown only once.
 """
 
 from __future__ import annotations
